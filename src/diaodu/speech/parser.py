@@ -7,6 +7,7 @@ from typing import Callable
 from .model import Extraction
 from .normalise import normalise, paragraphs, strip_bom
 from .structure import find_headings
+from .tasks import find_tasks
 
 
 def parse(text: str, meeting_date: dt.date | None = None,
@@ -16,4 +17,5 @@ def parse(text: str, meeting_date: dt.date | None = None,
     paras = paragraphs(norm)
     ex = Extraction(text=text, doc=doc)
     ex.headings = find_headings(text, norm, paras)
+    ex.tasks = find_tasks(text, norm, paras, ex.headings, meeting_date, unit_resolver)
     return ex

@@ -139,7 +139,7 @@ def _depths(cands: list[_Cand]) -> list[int]:
                 stack.pop()
         idx = next((k for k, s in enumerate(stack) if s.family == c.family), None)
         if (idx is not None and idx == len(stack) - 1 and c.inline and not stack[idx].inline
-                and c.value == 1 and stack[idx].para != c.para):
+                and c.value == 1):
             idx = None  # an inline list inside a line-start item of the same family nests
         if idx is not None:
             del stack[idx:]

@@ -1,0 +1,166 @@
+"""Responsible units: a lexicon of organs plus name patterns, coordinated-name splitting."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=None)
+def _lexicon(name: str) -> tuple[str, ...]:
+    raw = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return tuple(x.strip() for x in raw.splitlines() if x.strip() and not x.startswith("#"))
+
+
+def organs() -> tuple[str, ...]:
+    return _lexicon("organs.txt")
+
+
+def generic() -> frozenset[str]:
+    return frozenset(_lexicon("generic_units.txt"))
+
+
+_LEVEL = "省市县区州旗镇乡"
+# characters that cannot be inside an organ name
+_STOP = "要将把对在与和及的了是为就也都并等由向从请按以于同年月日、，。；：！？“”《》（）() 0-9A-Za-z*×"
+_NC = rf"[^{_STOP}\n]"
+_STRONG = ("部门|领导小组办公室|领导小组|委员会|管委会|管理委员会|指挥部|办公室|工作专班|专班|工作组|服务中心|中心|集团|"
+           "有限公司|公司|银行|分行|支行|政府|党委|人大|政协|法院|检察院|局|厅|署|街道办|街道|镇|乡")
+_WEAK = "委|办|室|部|队|站|所|院|社|处|科|会|组"
+_COLLECTIVE = (r"(?:各|有关|相关|全市各|全县各)(?:县（市、区）|县（市区）|县（市）区|县市区|县区|区县|县（区）|市（州）|"
+               r"乡镇（街道）|乡（镇）|镇（街道）|乡镇|镇街|街道|园区|开发区|产业园区|工作组|专班|工作专班|"
+               r"村|社区|学校|医院|金融机构|银行|乡镇党委|镇党委)"
+               r"|各级[^\s、，。；等]{1,4}部门")
+_ORGAN = rf"(?:[{_LEVEL}]{_NC}{{0,12}}(?:{_STRONG}|{_WEAK})|{_NC}{{1,12}}(?:{_STRONG}))"
+
+
+@lru_cache(maxsize=None)
+def _token_re() -> re.Pattern[str]:
+    lex = "|".join(sorted((re.escape(x) for x in organs()), key=len, reverse=True))
+    return re.compile(rf"{_COLLECTIVE}|{_ORGAN}|{lex}")
+_SEP = re.compile(r"[、，,]|和|及|以及|与|、以及")
+_BAD_END = re.compile(r"(?:干部|全部|内部|外部|大部|局部|本部|总部|会议|机会|社会|大会|协会|学会|都会|"
+                      r"以来|以上|以下|方面|工作|问题|项目|企业|时候|办法|上下|镇上|乡下|全乡|全镇|一部|各部|"
+                      r"群众|同志|领导|主任|局长|市长|书记|县长|区长|格局|布局|结局|大局|当局|开局|出局|"
+                      r"职能部门|主管部门|有关部门|相关部门|各级政府)$")
+_BAD_START = re.compile(r"^(?:全市|全县|全区|全省|全乡|全镇|我市|我县|我区|本市|本县|各级各|各级党委|今年|明年|去年|"
+                        r"同时|特别是|尤其是|其中|另外|此外|目前|当前|下一步|最后|首先|其次|一是|二是|三是|四是|"
+                        r"一要|二要|三要|四要|五要|第[一二三四五六七八九十]|加快|推进|推动|积极|认真|继续|进一步|"
+                        r"建立|完善|加强|做好|抓好|开展|实施|围绕|结合|按照|根据|依托|支持|鼓励|引导|组织|协调|"
+                        r"督促|指导|帮助|配合|会同|联合|通过|作为|成立|设立|建设|打造|培育|发展|形成|组建)")
+_OBJECT_BEFORE = re.compile(r"(?:与|向|对|给|同|跟|和|配合|协调|联系|会同|商|报|请示|督促|指导|支持|帮助|推动|邀请|"
+                            r"组织|通过|协助|衔接|对接|依托|加强|积极|争取|成立|设立|组建|建立|经|由于|在|把|将|"
+                            r"发挥|充分发挥|落实|服务|服务于|助力|指导|报请|提请|报送|上报|到|去|赴)$")
+_ACTING_AFTER = re.compile(r"(?:[、和及与][^\s，。；、]{1,8}?)*(?:等(?:部门|单位|[^\s，。；]{0,4}(?:部门|单位))?)?[ ]?"
+                           r"(?:也|都|还|就|则|更|尤其|特别)?(?:要|必须|务必|须|需|需要|应|应当|将|负责|牵头|"
+                           r"配合|会同|联合|共同|抓紧|加快|立即|尽快|迅速|进一步|切实|认真|全力|积极|继续|主动|"
+                           r"密切|决定|研究决定|分别|作为|按照|根据|结合|统筹|组织|牵头负责|具体负责|抓好|做好|"
+                           r"加强|加大|持续|带头|率先|坚决|每月|每季度|每年|每周|至少|承办|督促|指导|对|把|从|"
+                           r"在|于|是|一定要|务求|确保|力争|争取|已经|已|今年|今后|年底|年内|"
+                           r"[0-9一二三四五六七八九十]{1,2}月|"
+                           r"[（(][^）)]{0,12}[）)](?:要|负责|牵头|将))")
+_COMMON_PARTS = re.compile(r"^((?:[省市县区]委|[省市县区](?:人民)?政府|[省市县区]人大|[省市县区]政协))(.+)$")
+
+
+def _clean(tok: str) -> str | None:
+    tok = tok.strip()
+    if len(tok) < 2 or _BAD_END.search(tok) or _BAD_START.match(tok):
+        return None
+    if tok in generic():
+        return None
+    if tok[0] in _LEVEL and len(tok) == 2 and tok[1] in "委办室部队站所院社处科会组":
+        return tok if tok[1] in "委" else None
+    return tok
+
+
+def _split_group(parts: list[str]) -> list[str]:
+    """Share the common part of coordinated names: 市委、市政府督查室 -> 市委督查室, 市政府督查室."""
+    if len(parts) < 2:
+        return parts
+    last = parts[-1]
+    m = _COMMON_PARTS.match(last)
+    out = list(parts)
+    if m and all(_COMMON_PARTS.match(p) is None and re.fullmatch(r"[省市县区](?:委|(?:人民)?政府|人大|政协)", p)
+                 for p in parts[:-1]):
+        out = [p + m.group(2) for p in parts[:-1]] + [last]
+        return out
+    # 市、县政府 -> 市政府, 县政府
+    if len(last) > 1 and last[0] in _LEVEL and all(len(p) == 1 and p in _LEVEL for p in parts[:-1]):
+        return [p + last[1:] for p in parts[:-1]] + [last]
+    return out
+
+
+_STEMS_DEPT = re.compile(r"((?:[^\s、，。；：等和]{2,4}、)+[^\s、，。；：等和]{2,4})等(部门|单位)")
+
+
+def find_units(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Acting units named in norm[start:end]: (start, end, name) in order of appearance."""
+    out: list[tuple[int, int, str]] = []
+    pos = start
+    lex = organs()
+    while pos < end:
+        m = _STEMS_DEPT.search(norm, pos, end)
+        while m and m.start() > start and norm[m.start() - 1] not in "，；。：\n 是由请":
+            m = _STEMS_DEPT.search(norm, m.start() + 1, end)
+        g = _group_at(norm, pos, end, lex)
+        if m and (g is None or m.start() <= g[0]):
+            after_ok = _ACTING_AFTER.match(norm, m.end())
+            if after_ok and not _OBJECT_BEFORE.search(norm, max(start, m.start() - 4), m.start()):
+                for stem in m.group(1).split("、"):
+                    out.append((m.start(), m.end(), stem + m.group(2)))
+            pos = m.end()
+            continue
+        if g is None:
+            break
+        gs, ge, names, acting = g
+        if acting:
+            out.extend((gs, ge, n) for n in names)
+        pos = ge
+    seen = set()
+    res = []
+    for s, e, n in out:
+        if n not in seen:
+            seen.add(n)
+            res.append((s, e, n))
+    return res
+
+
+def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
+    """Next coordinated unit group at or after pos: (start, end, names, acting)."""
+    m = _token_re().search(norm, pos, end)
+    if not m:
+        return None
+    gs = m.start()
+    parts = [norm[m.start():m.end()]]
+    ge = m.end()
+    while True:
+        sep = _SEP.match(norm, ge, end)
+        if not sep:
+            break
+        nxt = _token_re().match(norm, sep.end(), end)
+        bare = re.match(rf"[{_LEVEL}](?=[、])", norm[sep.end():end]) if sep.group() == "、" else None
+        if nxt:
+            parts.append(nxt.group())
+            ge = nxt.end()
+        elif bare or (sep.group() == "、" and re.match(rf"[{_LEVEL}]、", norm[ge - 1:ge + 1] if False else "")):
+            parts.append(bare.group())
+            ge = sep.end() + 1
+        else:
+            break
+    # a bare level char before a 、 (市、县政府): the token regex cannot match it alone
+    if len(parts) == 1 and gs >= 2 and norm[gs - 1] == "、" and norm[gs - 2] in _LEVEL and len(parts[0]) > 1:
+        k = gs - 2
+        pre = [norm[k]]
+        while k >= 2 and norm[k - 1] == "、" and norm[k - 2] in _LEVEL:
+            k -= 2
+            pre.insert(0, norm[k])
+        if k == 0 or not re.match(r"[\u4e00-\u9fff]", norm[k - 1]) or norm[k - 1] in "由请和":
+            parts = pre + parts
+            gs = k
+    names = [n for n in (_clean(p) for p in _split_group(parts)) if n]
+    # unprefixed short names must be in the lexicon or carry a strong suffix
+    names = [n for n in names if n[0] in _LEVEL or n.startswith(("各", "有关", "相关")) or n in lex
+             or re.search(rf"(?:{_STRONG})$", n) and len(n) >= 3]
+    acting = bool(names) and bool(_ACTING_AFTER.match(norm, ge)) and not _OBJECT_BEFORE.search(
+        norm, max(0, gs - 4), gs)
+    return gs, ge, names, acting
