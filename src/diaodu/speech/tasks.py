@@ -8,7 +8,7 @@ from typing import Callable
 from .deadlines import find_deadline
 from .model import Heading, Task
 from .normalise import sentences
-from .units import _token_re, _clean, find_units, generic
+from .units import _clean, _token_re, find_units, generic
 
 DIRECTIVE = re.compile(r"要|务必|必须|确保|抓紧|加快|将|决定|力争|争取|负责|牵头|希望|请|须|应当|立即|尽快|务求|"
                        r"督促|责任单位|牵头单位|配合单位|完成时限|力保")
@@ -39,9 +39,26 @@ def _dedupe(xs: list[str]) -> list[str]:
     return [x for x in xs if not (x in seen or seen.add(x))]
 
 
+_LEVELS = {"省": 3, "市": 2, "州": 2, "县": 1, "区": 1, "旗": 1}
+
+
+def speaker_level(norm: str) -> int:
+    """Administrative level of the speaker: 2 for a city (全市/我市), 1 for a county or district."""
+    city = norm.count("全市") + norm.count("我市")
+    county = norm.count("全县") + norm.count("我县") + norm.count("全区") + norm.count("我区")
+    return 1 if county > city else 2
+
+
+def _higher(name: str, level: int) -> bool:
+    if name.startswith(("国家", "中央", "国务院")):
+        return True
+    return _LEVELS.get(name[:1], 0) > level and not name.startswith(("县（", "区县", "县区"))
+
+
 def find_tasks(text: str, norm: str, paras: list[tuple[int, int]], headings: list[Heading],
                meeting: dt.date | None = None,
                unit_resolver: Callable[[str], int | None] | None = None) -> list[Task]:
+    level = speaker_level(norm)
     heading_lines = {h.start for h in headings if not h.end - h.start > 60}
     out: list[Task] = []
     section = ""
@@ -72,13 +89,17 @@ def find_tasks(text: str, norm: str, paras: list[tuple[int, int]], headings: lis
                 continue
             if s in heading_lines and e - s < 40:
                 continue
-            t = _sentence_task(text, norm, s, e, meeting, section, unit_resolver)
+            t = _sentence_task(text, norm, s, e, meeting, section, unit_resolver, level)
             if t:
                 out.append(t)
     return out
 
 
-def _sentence_task(text, norm, s, e, meeting, section, unit_resolver) -> Task | None:
+_HIGHER_SUBJ = re.compile(r"(?:^|[，；：])[^，。；]{0,12}?(?P<u>(?:国家|中央|国务院|省|市)(?:上|委|政府|[^\s，。；的]{1,10}?(?:局|委|组|厅|办)))"
+                          r"[^，。；]{0,16}?(?:将|要|已|下发|召开|开展)")
+
+
+def _sentence_task(text, norm, s, e, meeting, section, unit_resolver, level=2) -> Task | None:
     body = norm[s:e]
     if not DIRECTIVE.search(body) or _DESCRIPTIVE.match(body):
         return None
@@ -96,11 +117,16 @@ def _sentence_task(text, norm, s, e, meeting, section, unit_resolver) -> Task | 
         elif _ASSIST_AFTER.match(after) and n not in assist:
             assist.append(n)
     units = _dedupe(lead + [n for n in names if n not in lead])
-    if units and all(_HIGHER.match(u) for u in units) and not lead:
-        units = []
+    units = [u for u in units if not _higher(u, level)]
+    lead = [u for u in lead if u in units]
+    assist = [u for u in assist if u in units]
     dl = find_deadline(text, norm, s, e, meeting)
     if not units and dl is None:
         return None
+    if not units:
+        h = _HIGHER_SUBJ.search(body)
+        if h and _higher(h.group("u"), level):
+            return None
     return _task(text, s, e, units, lead, assist, dl, section, unit_resolver)
 
 

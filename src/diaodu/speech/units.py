@@ -30,8 +30,10 @@ _WEAK = "委|办|室|部|队|站|所|院|社|处|科|会|组"
 _COLLECTIVE = (r"(?:各|有关|相关|全市各|全县各)(?:县（市、区）|县（市区）|县（市）区|县市区|县区|区县|县（区）|市（州）|"
                r"乡镇（街道）|乡（镇）|镇（街道）|乡镇|镇街|街道|园区|开发区|产业园区|工作组|专班|工作专班|"
                r"村|社区|学校|医院|金融机构|银行|乡镇党委|镇党委)"
+               r"|(?:各|有关)[^\s、，。；：要将等的]{1,6}(?:办公室|工作组|专班|指挥部)"
+               r"|县（市、区）|县（市）区|县（市）|县市区"
                r"|各级[^\s、，。；等]{1,4}部门")
-_ORGAN = rf"(?:[{_LEVEL}]{_NC}{{0,12}}(?:{_STRONG}|{_WEAK})|{_NC}{{1,12}}(?:{_STRONG}))"
+_ORGAN = rf"(?:[X×*]{{1,3}}{_NC}{{1,12}}(?:{_STRONG})|[{_LEVEL}]{_NC}{{0,12}}(?:{_STRONG}|{_WEAK})|{_NC}{{1,12}}(?:{_STRONG}))"
 
 
 @lru_cache(maxsize=None)
@@ -39,11 +41,11 @@ def _token_re() -> re.Pattern[str]:
     lex = "|".join(sorted((re.escape(x) for x in organs()), key=len, reverse=True))
     return re.compile(rf"{_COLLECTIVE}|{_ORGAN}|{lex}")
 _SEP = re.compile(r"[、，,]|和|及|以及|与|、以及")
-_BAD_END = re.compile(r"(?:干部|全部|内部|外部|大部|局部|本部|总部|会议|机会|社会|大会|协会|学会|都会|"
+_BAD_END = re.compile(r"(?:干部|部署|部分|部位|局面|室内|会上|会后|全部|内部|外部|大部|局部|本部|总部|会议|机会|社会|大会|协会|学会|都会|"
                       r"以来|以上|以下|方面|工作|问题|项目|企业|时候|办法|上下|镇上|乡下|全乡|全镇|一部|各部|"
                       r"群众|同志|领导|主任|局长|市长|书记|县长|区长|格局|布局|结局|大局|当局|开局|出局|"
                       r"职能部门|主管部门|有关部门|相关部门|各级政府)$")
-_BAD_START = re.compile(r"^(?:全市|全县|全区|全省|全乡|全镇|我市|我县|我区|本市|本县|各级各|各级党委|今年|明年|去年|"
+_BAD_START = re.compile(r"^(?:各牵头|各责任|牵头|承担|全市|全县|全区|全省|全乡|全镇|我市|我县|我区|本市|本县|各级各|各级党委|今年|明年|去年|"
                         r"同时|特别是|尤其是|其中|另外|此外|目前|当前|下一步|最后|首先|其次|一是|二是|三是|四是|"
                         r"一要|二要|三要|四要|五要|第[一二三四五六七八九十]|加快|推进|推动|积极|认真|继续|进一步|"
                         r"建立|完善|加强|做好|抓好|开展|实施|围绕|结合|按照|根据|依托|支持|鼓励|引导|组织|协调|"
@@ -90,7 +92,8 @@ def _split_group(parts: list[str]) -> list[str]:
     return out
 
 
-_STEMS_DEPT = re.compile(r"((?:[^\s、，。；：等和]{2,4}、)+[^\s、，。；：等和]{2,4})等(部门|单位)")
+_STEMS_DEPT = re.compile(r"((?:[^\s、，。；：等和及与要将]{2,4}、)+[^\s、，。；：等和及与要将]{2,4})等?(部门|单位)")
+_JOINED = re.compile(r"^([省市县区]委)([省市县区](?:人民)?政府)$")
 
 
 def find_units(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -106,7 +109,11 @@ def find_units(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
         if m and (g is None or m.start() <= g[0]):
             after_ok = _ACTING_AFTER.match(norm, m.end())
             if after_ok and not _OBJECT_BEFORE.search(norm, max(start, m.start() - 4), m.start()):
-                for stem in m.group(1).split("、"):
+                stems = m.group(1).split("、")
+                lvl = stems[0][0] if stems[0][0] in "市县区" and len(stems[0]) > 2 else ""
+                for stem in stems:
+                    if lvl and not stem.startswith(lvl):
+                        stem = lvl + stem
                     out.append((m.start(), m.end(), stem + m.group(2)))
             pos = m.end()
             continue
@@ -157,9 +164,13 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
         if k == 0 or not re.match(r"[\u4e00-\u9fff]", norm[k - 1]) or norm[k - 1] in "由请和":
             parts = pre + parts
             gs = k
-    names = [n for n in (_clean(p) for p in _split_group(parts)) if n]
+    split: list[str] = []
+    for p in parts:
+        j = _JOINED.match(p)
+        split.extend([j.group(1), j.group(2)] if j else [p])
+    names = [n for n in (_clean(p) for p in _split_group(split)) if n]
     # unprefixed short names must be in the lexicon or carry a strong suffix
-    names = [n for n in names if n[0] in _LEVEL or n.startswith(("各", "有关", "相关")) or n in lex
+    names = [n for n in names if n[0] in _LEVEL or n.startswith(("各", "有关", "相关", "X", "×", "*")) or n in lex
              or re.search(rf"(?:{_STRONG})$", n) and len(n) >= 3]
     acting = bool(names) and bool(_ACTING_AFTER.match(norm, ge)) and not _OBJECT_BEFORE.search(
         norm, max(0, gs - 4), gs)
