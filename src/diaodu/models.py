@@ -1,0 +1,3 @@
+"""Imports every module's models so that metadata (Alembic, tests) sees all tables."""
+
+from diaodu.core.models import *  # noqa: F401,F403
