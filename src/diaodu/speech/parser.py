@@ -8,6 +8,7 @@ from .model import Extraction
 from .normalise import normalise, paragraphs, strip_bom
 from .structure import find_headings
 from .tasks import find_tasks
+from .figures import find_quantities
 
 
 def parse(text: str, meeting_date: dt.date | None = None,
@@ -18,4 +19,5 @@ def parse(text: str, meeting_date: dt.date | None = None,
     ex = Extraction(text=text, doc=doc)
     ex.headings = find_headings(text, norm, paras)
     ex.tasks = find_tasks(text, norm, paras, ex.headings, meeting_date, unit_resolver)
+    ex.targets, ex.figures = find_quantities(text, norm, paras)
     return ex

@@ -1,0 +1,228 @@
+"""Targets and figures: one record per reported or aimed-for value of an indicator."""
+from __future__ import annotations
+
+import re
+
+from .model import Quantity
+from .normalise import sentences
+from .numerals import ARABIC, CHINESE, PLACEHOLDER, parse_number
+
+_S = r"[ ]?"
+UNITS = ("个百分点|个工作日|个亿|千亿|万亿|亿元|万元|万亩|万吨|万头|万只|万人次|万人|万户|万名|万套|万千瓦|万平方米|"
+         "平方公里|平方米|公里|千米|亿|%|元|家|个|项|户|件|次|名|座|人|届|条|处|套|部|头|只|亩|吨|班|倍|辆|台|批|宗|笔|所|栋|间|张")
+_CN_OK_UNITS = {"%", "个百分点", "亿元", "万元", "亿", "倍", "千亿", "万亿", "个亿"}
+_NUM = rf"(?P<num>{ARABIC}|{PLACEHOLDER}|{CHINESE})"
+_VALUE = re.compile(rf"(?P<pre>突破|超过|超|不低于|不少于|至少|不超过|控制在|低于|高于|约|近|达|达到|为|增长|下降)?{_S}"
+                    rf"{_NUM}(?:{_S}[-—~至到]{_S}(?:{ARABIC}|{CHINESE}))?(?P<many>多|余)?{_S}(?P<unit>{UNITS})"
+                    r"(?P<post>以上|左右|以内|以下|多)?")
+_RANK = re.compile(r"(?P<verb>位居|居于|居|排名|排在|排|位列|列|进入|跻身|取得了?|保持|名列|稳居|处于)"
+                   r"(?P<base>全[国省市县区州]|全省平均|全市平均|[^\s，。；、第前倒]{1,6}?)?(?:的)?"
+                   r"(?P<bot>倒数)?(?P<kind>第|前)(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?:位|名)?")
+_RANK_CHANGE = re.compile(r"(?P<verb>前移|后移|前进|后退|上升|下降|提升|提高|下滑|后移了|前移了|上升了|下降了)"
+                          r"(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})个?位")
+_GROWTH = re.compile(r"(?:同比|比上年|比去年)?(?:增长|增加|提高|上升|增速为|增速达|增速|增幅为?|下降|减少|回落|下滑|降低|"
+                     r"负增长|回升|增|降|减)(?:了)?[ ]?$")
+_NEG = re.compile(r"(?:下降|减少|回落|下滑|降低|负增长|降|减|低于|落后|少|差了?|欠|缺口|短收|下拉|收窄|拉低)")
+_DIFF_POS = re.compile(r"(?:高于|超过|超出|超|多|拉动|回升|提高|上升|相差|快于|领先)")
+_RATIO_WORD = re.compile(r"率|比重|占比|比例|占|份额|覆盖|达标|相当于")
+_GOAL = re.compile(r"目标|确保|力争|争取|要达到|达到[^，。；]{0,12}以上|突破|预期|力保|务必|必须|要求|任务|计划|要[^求]")
+_PAST = re.compile(r"已经|已|完成了|实现了|达到了|以来|去年|上年|同比|累计|截至|截止|共计")
+_PERIOD = re.compile(r"(?:(?:19|20)\d\d|20XX|20xx)[ ]?年(?:[ ]?\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月|上半年|下半年|前三季度|"
+                     r"[一二三四]季度|\d{1,2}月份?|前\d{1,2}个月)?|"
+                     r"\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月(?:份)?|前\d{1,2}个月|前[一二三四五六七八九十]{1,2}个月|"
+                     r"今年上半年|今年前三季度|今年一季度|上半年|下半年|前三季度|前两季度|[一二三四]季度|"
+                     r"今年以来|今年|去年|上年|全年|目前|当前|年初以来|截至目前|截至[^，。；]{1,10}?底|\d{1,2}月份|"
+                     r"十[二三四五]五(?:期间|时期)?")
+_REGION = re.compile(r"全市|全县|全省|全区|全州|全国|我市|我县|我区|我省|本市|本县|全旗|市区|城区|县域|\*\*|××"
+                     r"|[^\s，。；、：“”（）\d]{2,3}(?:市|县|区|镇)(?=[^\s，。；、：]{0,3}(?:的|完成|实现|生产总值|GDP))")
+_LEAD_STRIP = re.compile(r"^(?:其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
+                         r"全市|全县|全省|全区|全国|我市|我县|我区|本市|共|总计|合计|累计|完成|实现|拥有|"
+                         r"新增|达到|达|有|已|已经|目前|当前|要|将|力争|确保|争取|计划|预计|预期|的|在|把|使|让|"
+                         r"通过|围绕|今年|去年|全年|，|、|：| )+")
+_TAIL_STRIP = re.compile(r"(?:同比|比上年|比去年|分别|实现|完成|达到|达|为|是|共|仅为|仅|只有|已|已经|还|要|的|"
+                         r"累计|总共|总计|合计|有|占|均|都|也|又|再|将|可|能|就|突破|超过|不低于|至少|控制在|"
+                         r"只|约|近|增长|增速|增幅|提高|上升|下降|减少|回落|较|比| )+$")
+_NOUN_AFTER = re.compile(r"(?:的)?([^\s，。；、：“”（）\d%]{2,12}?)(?=[，。；、：）]|$|和|及|以上|等)")
+
+
+def _clean_indicator(pre: str) -> str:
+    pre = re.sub(_PERIOD, "", pre)
+    pre = re.sub(r"全市|全县|全省|全区|全国|我市|我县|我区|本市|本县", "", pre)
+    for _ in range(3):
+        pre = _LEAD_STRIP.sub("", pre)
+        pre = _TAIL_STRIP.sub("", pre)
+    return pre.strip(" ，、：")
+
+
+def _clause_start(norm: str, lo: int, pos: int) -> int:
+    i = pos
+    while i > lo and norm[i - 1] not in "，；：。、（(\n！？":
+        i -= 1
+    return i
+
+
+def _nearest(rx: re.Pattern[str], norm: str, lo: int, hi: int) -> re.Match[str] | None:
+    last = None
+    for m in rx.finditer(norm, lo, hi):
+        last = m
+    return last
+
+
+def find_quantities(text: str, norm: str, paras: list[tuple[int, int]]) -> tuple[list[Quantity], list[Quantity]]:
+    targets: list[Quantity] = []
+    figures: list[Quantity] = []
+    for ps, pe in paras:
+        para_period = None
+        para_region = None
+        for ss, se in sentences(norm, ps, pe):
+            recs = _sentence_quantities(text, norm, ss, se, para_period, para_region)
+            for q in recs:
+                (targets if q.kind == "target" else figures).append(q)
+            p = _nearest(_PERIOD, norm, ss, se)
+            if p:
+                para_period = text[p.start():p.end()]
+            r = _nearest(_REGION, norm, ss, se)
+            if r:
+                para_region = text[r.start():r.end()]
+    return targets, figures
+
+
+def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Quantity]:
+    out: list[Quantity] = []
+    spans: list[tuple[int, int]] = []
+    prev: Quantity | None = None
+    prev_indicator = ""
+    respective = False
+    # ranks
+    for m in _RANK.finditer(norm, ss, se):
+        if m.group("kind") == "前" and m.group("verb") not in ("进入", "跻身", "保持", "位居", "居", "稳居", "排名", "位列"):
+            continue
+        n = parse_number(m.group("n"))
+        cs = _clause_start(norm, ss, m.start())
+        ind = _clean_indicator(norm[cs:m.start()]) or _clean_indicator(norm[_clause_start(norm, ss, cs - 1):cs])
+        base = m.group("base") or None
+        q = _make(text, norm, ss, se, cs, m.end(), ind, "rank", n, "", para_period, para_region, m.start())
+        q.base = base.strip() if base else None
+        q.from_bottom = bool(m.group("bot"))
+        if m.group("kind") == "前":
+            q.qualifier = "<="
+        out.append(q)
+        spans.append((m.start(), m.end()))
+    for m in _RANK_CHANGE.finditer(norm, ss, se):
+        n = parse_number(m.group("n"))
+        if n is not None and re.match(r"后|下", m.group("verb")):
+            n = -n
+        cs = _clause_start(norm, ss, m.start())
+        q = _make(text, norm, ss, se, cs, m.end(), _clean_indicator(norm[cs:m.start()]) or "位次", "diff", n, "位",
+                  para_period, para_region, m.start())
+        out.append(q)
+        spans.append((m.start(), m.end()))
+    for m in _VALUE.finditer(norm, ss, se):
+        if any(a <= m.start("num") < b for a, b in spans):
+            continue
+        unit = m.group("unit")
+        num = m.group("num")
+        if re.fullmatch(CHINESE, num) and unit not in _CN_OK_UNITS:
+            continue
+        ns = m.start("num")
+        # not a date, a code or part of a larger number
+        if ns > ss and (norm[ns - 1].isdigit() or norm[ns - 1] in ".第"):
+            continue
+        after = norm[m.end():m.end() + 2]
+        if unit in ("个", "名", "家", "项", "人", "件", "次", "户") and after[:1] in "月年日号":
+            continue
+        if unit == "个" and after[:1] in "第":
+            continue
+        value = parse_number(num)
+        cs = _clause_start(norm, ss, m.start())
+        pre_txt = norm[cs:ns]
+        measure, sign = _measure(norm, cs, ns, unit, pre_txt)
+        if value is not None and sign < 0:
+            value = -value
+        if isinstance(value, float) and value.is_integer() and "." not in num:
+            value = int(value)
+        lead = norm[cs:m.start()] if m.group("pre") else pre_txt
+        ind = _clean_indicator(_strip_verb(lead))
+        if "分别" in norm[cs:ns]:
+            respective = True
+        if not ind:
+            if prev is not None and (respective or norm[cs - 1:cs] == "、"):
+                ind = prev_indicator
+            else:
+                na = _NOUN_AFTER.match(norm, m.end(), se)
+                if na and unit not in ("%", "个百分点"):
+                    ind = na.group(1)
+        q = _make(text, norm, ss, se, cs, m.end(), ind, measure, value, text[m.start("unit"):m.end("unit")],
+                  para_period, para_region, ns)
+        q.qualifier = _qualifier(m.group("pre"), m.group("post"), m.group("many"), norm[max(ss, cs):m.start()])
+        if measure == "diff":
+            q.base = _base(norm, cs, ns)
+        out.append(q)
+        prev, prev_indicator = q, ind or prev_indicator
+    _classify(norm, ss, out)
+    out.sort(key=lambda q: q.start)
+    return out
+
+
+def _strip_verb(s: str) -> str:
+    return re.sub(r"(?:同比|比上年|比去年|较上年|较去年)?(?:增长|增加|提高|上升|下降|减少|回落|下滑|降低|增速为|增幅为?|"
+                  r"达到|达|为|完成|实现|突破|超过|超|占|不低于|至少|控制在|高于|低于|落后|相差|差了?|欠|多|少)+$", "", s)
+
+
+def _measure(norm: str, cs: int, ns: int, unit: str, pre: str) -> tuple[str, int]:
+    near = norm[max(cs, ns - 10):ns]
+    if unit == "个百分点":
+        sign = -1 if _NEG.search(near) and not re.search(r"相差", near) else 1
+        return "diff", sign
+    if unit == "%":
+        g = re.search(r"(同比|比上年|比去年)?(增长|增加|提高|上升|增速为|增速达|增速|增幅为?|下降|减少|回落|下滑|降低|负增长|回升|增|降|减)了?[ ]?(?:达到?|为)?[ ]?$", near)
+        if g:
+            sign = -1 if re.search(r"下降|减少|回落|下滑|降低|负增长|降|减", g.group(2)) else 1
+            return "growth", sign
+        return "ratio", 1
+    if re.search(r"(?:相差|差了?|欠|缺口|高于|低于|多|少|超出|落后)[^，。；]{0,4}$", near):
+        sign = -1 if re.search(r"(?:差了?|欠|缺口|低于|少|落后)[^，。；]{0,4}$", near) else 1
+        return "diff", sign
+    return "level", 1
+
+
+def _base(norm: str, cs: int, ns: int) -> str | None:
+    m = re.search(r"(?:高于|低于|超过|落后|快于|慢于|与|比|较|差)(全[国省市县区]平均(?:水平)?|全[国省市县区]|[^\s，。；]{2,4}?)"
+                  r"(?:平均水平|平均)?", norm[cs:ns])
+    if not m:
+        return None
+    b = m.group(1)
+    if re.match(r"上年|去年|同期|一季度|上月|年初", b):
+        return None
+    return b.replace("水平", "")
+
+
+def _qualifier(pre: str | None, post: str | None, many: str | None, before: str) -> str:
+    if post in ("以上", "多") or pre in ("突破", "超过", "超", "不低于", "不少于", "至少") or many:
+        return ">="
+    if post in ("以内", "以下") or pre in ("不超过", "控制在"):
+        return "<="
+    if post == "左右" or pre in ("约", "近"):
+        return "~"
+    return "="
+
+
+def _classify(norm: str, ss: int, recs: list[Quantity]) -> None:
+    for q in recs:
+        before = norm[ss:q.end]
+        g = None
+        for g in _GOAL.finditer(before):
+            pass
+        if g is not None and not re.search(r"已经|已|完成了|实现了|达到了", norm[g.end():q.end]):
+            q.kind = "target"
+
+
+def _make(text, norm, ss, se, cs, end, ind, measure, value, unit, para_period, para_region, anchor) -> Quantity:
+    start = cs
+    while start < end and norm[start] in " ，、":
+        start += 1
+    p = _nearest(_PERIOD, norm, ss, anchor)
+    r = _nearest(_REGION, norm, ss, anchor)
+    period = text[p.start():p.end()] if p else para_period
+    region = text[r.start():r.end()] if r else para_region
+    return Quantity(start, end, text[start:end], ind, measure, value, unit, period=period, region=region)
