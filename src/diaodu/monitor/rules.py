@@ -125,7 +125,11 @@ def competition_rank(
 
 
 def rank_from_bottom(rank: int | None, n: int) -> int | None:
-    """倒数第几位: 1 = last.  With ties, the bottom rank counts the peers at or below."""
+    """Position counted from the bottom for a top-down rank: ``n - rank + 1`` (1 = last).
+
+    With ties this is the position of the best of the tied peers; two peers tied
+    for last (rank 11 of 12) give 2.  Use ``bottom_ranks`` for 并列倒数第一.
+    """
     if rank is None:
         return None
     return n - rank + 1
