@@ -21,9 +21,11 @@ from .rules import add_months, month_end, month_of
 
 DEFAULT_COUNTIES: tuple[str, ...] = ("甲县", "乙县", "丙县", "丁区", "戊区", "己县", "庚市", "辛县")
 DEFAULT_LEADERS: tuple[str, ...] = ("张副市长", "李副市长", "王副市长", "赵副市长", "刘副市长", "陈常务副市长")
-DEFAULT_UNITS: tuple[str, ...] = ("市发展改革委", "市工业和信息化局", "市住房城乡建设局", "市交通运输局",
-                                  "市水利局", "市商务局", "市文化广电旅游局", "市卫生健康委", "市教育局",
-                                  "市自然资源和规划局", "市生态环境局", "市城市管理局")
+DEFAULT_UNITS: tuple[str, ...] = ("市发展和改革委员会", "市工业和信息化局", "市住房和城乡建设局", "市交通运输局",
+                                  "市商务局", "市自然资源和规划局", "市农业农村局", "市生态环境局", "市科学技术局",
+                                  "市重点项目建设工作专班")
+# responsible unit of county-run projects; None = always pick from ``units``
+DEFAULT_COUNTY_UNIT = "{county}人民政府"
 
 # (kind, industry, chain, name templates, owner suffixes, total investment range 万元)
 _KINDS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...], tuple[int, int]], ...] = (
@@ -81,6 +83,19 @@ _LEAD_PRODUCTS: tuple[tuple[str, str, str], ...] = (
     ("{n|50,100,200}万片光伏组件项目", "新能源", "光伏储能"),
 )
 
+_UNIT_HINTS = {"工业": ("工业和信息化", "科学技术"), "交通": ("交通",), "市政": ("住房",), "民生": ("住房", "发展和改革"),
+               "文旅": ("文化", "发展和改革"), "农业": ("农业",), "物流": ("商务",)}
+
+
+def _unit_for(rng: random.Random, kind: str, chain: str, units: list[str]) -> str:
+    """A plausible responsible unit: one whose name matches the project kind, if any."""
+    hints = _UNIT_HINTS.get(chain) or _UNIT_HINTS.get(kind) or ()
+    fits = [u for u in units if any(h in u for h in hints)]
+    if fits and rng.random() < 0.8:
+        return rng.choice(fits)
+    return rng.choice(units)
+
+
 _Q1 = Decimal("0.1")
 _Q2 = Decimal("0.01")
 
@@ -107,9 +122,13 @@ def _day(rng: random.Random, start: date, end: date) -> date:
 def generate_demo(seed: int = 20250101, *, year: int = 2025, last_month: int = 12,
                   counties: Sequence[str] = DEFAULT_COUNTIES, units: Sequence[str] = DEFAULT_UNITS,
                   leaders: Sequence[str] = DEFAULT_LEADERS, n_projects: int = 60,
-                  n_leads: int = 30) -> DemoData:
+                  n_leads: int = 30, county_unit: str | None = DEFAULT_COUNTY_UNIT) -> DemoData:
     """Generate the demo city's projects (monthly reports January..``last_month`` of
-    ``year``) and leads (with their audit events). Deterministic for given arguments."""
+    ``year``) and leads (with their audit events). Deterministic for given arguments.
+
+    The responsible unit (责任单位, the unit that files monthly reports) of 县重点 projects
+    and of about a third of the others is ``county_unit.format(county=...)`` (e.g.
+    甲县人民政府); the rest, and all problem units, are picked from ``units``."""
     if not counties or not units or not leaders:
         raise ValueError("counties, units and leaders must not be empty")
     rng = random.Random(seed)
@@ -118,8 +137,10 @@ def generate_demo(seed: int = 20250101, *, year: int = 2025, last_month: int = 1
     data = DemoData(year, last)
     used_names: set[str] = set()
     for i in range(1, n_projects + 1):
-        data.projects.append(_project(rng, i, year, last, as_of, list(counties), list(units),
-                                      list(leaders), used_names))
+        p = _project(rng, i, year, last, as_of, list(counties), list(units), list(leaders), used_names)
+        if county_unit and ("县重点" in p.lists or rng.random() < 0.33):
+            p.unit = county_unit.format(county=p.county)
+        data.projects.append(p)
     for i in range(1, n_leads + 1):
         lead, events = _lead(rng, i, year, as_of, list(counties), list(units), list(leaders))
         data.leads.append(lead)
@@ -306,7 +327,7 @@ def _project(rng: random.Random, i: int, year: int, last: str, as_of: date, coun
 
     return Project(
         code=f"XM{year}{i:03d}", name=name, county=county, lists=tuple(lists), stage=stage,
-        industry=industry, chain=chain, owner=owner, unit=rng.choice(units), leader=rng.choice(leaders),
+        industry=industry, chain=chain, owner=owner, unit=_unit_for(rng, kind, chain, units), leader=rng.choice(leaders),
         total_investment=total, annual_plan=annual_plan, planned_start=planned_start,
         actual_start=actual_start, planned_completion=planned_completion,
         actual_completion=actual_completion, progress=latest, reg_status=reg_status, reg_date=reg_date,
