@@ -134,9 +134,16 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         if unit == "个" and after[:1] in "第":
             continue
         value = parse_number(num)
+        if unit == "个" and re.match(r"(?:[、和及][ ]?[\d.]+[ ]?个)*[、和及][ ]?[\d.]+[ ]?个百分点", norm[m.end():m.end() + 40]):
+            unit = "个百分点"
         cs = _clause_start(norm, ss, m.start())
         pre_txt = norm[cs:ns]
         measure, sign = _measure(norm, cs, ns, unit, pre_txt)
+        cont = prev is not None and re.fullmatch(r"[ 、和及，]*(?:分别)?[ ]*", norm[prev.end:m.start()]) is not None
+        if cont and not re.search(r"[增降减提上回下达为占]", norm[prev.end:ns]):
+            measure, sign = prev.measure, (-1 if (prev.value or 0) < 0 else 1)
+            if prev.measure in ("growth", "ratio") and unit == "个百分点":
+                measure, sign = _measure(norm, cs, ns, unit, pre_txt)
         if value is not None and sign < 0:
             value = -value
         if isinstance(value, float) and value.is_integer() and "." not in num:
@@ -152,7 +159,11 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                 na = _NOUN_AFTER.match(norm, m.end(), se)
                 if na and unit not in ("%", "个百分点"):
                     ind = na.group(1)
-        q = _make(text, norm, ss, se, cs, m.end(), ind, measure, value, text[m.start("unit"):m.end("unit")],
+        if cont and (not ind or re.fullmatch(r"[\d.个和、 ]*", ind)):
+            ind = prev_indicator
+            cs = prev.start
+        unit_txt = text[m.start("unit"):m.end("unit")] if unit != "个百分点" or m.group("unit") == unit else unit
+        q = _make(text, norm, ss, se, cs, m.end(), ind, measure, value, unit_txt,
                   para_period, para_region, ns)
         q.qualifier = _qualifier(m.group("pre"), m.group("post"), m.group("many"), norm[max(ss, cs):m.start()])
         if measure == "diff":
@@ -207,13 +218,24 @@ def _qualifier(pre: str | None, post: str | None, many: str | None, before: str)
     return "="
 
 
+_CUT = re.compile(r"而|但|；|已经|已|完成了|实现了|达到了|以来|去年|上年|同比|截至|截止|目前|预计|据预测|有望|(?:19|20)\d\d年")
+
+
 def _classify(norm: str, ss: int, recs: list[Quantity]) -> None:
     for q in recs:
-        before = norm[ss:q.end]
-        g = None
-        for g in _GOAL.finditer(before):
-            pass
-        if g is not None and not re.search(r"已经|已|完成了|实现了|达到了", norm[g.end():q.end]):
+        hi = q.anchor
+        # the goal context: from the last cut word to the value, at most two clauses back,
+        # unless a "目标…：" lead-in opens the sentence
+        lo = ss
+        for c in _CUT.finditer(norm, ss, hi):
+            lo = c.end()
+        lead_in = re.search(r"目标[^。]{0,20}：", norm[ss:hi])
+        if not lead_in or lo > ss + lead_in.end():
+            k = hi
+            for _ in range(3):
+                k = _clause_start(norm, lo, k - 1) if k > lo else lo
+            lo = max(lo, k)
+        if _GOAL.search(norm, lo, q.end):
             q.kind = "target"
 
 
@@ -225,4 +247,6 @@ def _make(text, norm, ss, se, cs, end, ind, measure, value, unit, para_period, p
     r = _nearest(_REGION, norm, ss, anchor)
     period = text[p.start():p.end()] if p else para_period
     region = text[r.start():r.end()] if r else para_region
-    return Quantity(start, end, text[start:end], ind, measure, value, unit, period=period, region=region)
+    q = Quantity(start, end, text[start:end], ind, measure, value, unit, period=period, region=region)
+    q.anchor = anchor
+    return q

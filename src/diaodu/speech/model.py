@@ -73,6 +73,7 @@ class Quantity:
     compared: str | None = None
     from_bottom: bool = False
     kind: str = "figure"  # or "target"
+    anchor: int = 0  # offset of the value inside the text
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"quote": self.quote, "start": self.start, "end": self.end,
