@@ -96,3 +96,18 @@ def test_every_indicator_resolves(parsed):
 
 def test_city_sheets_agree_with_county_sheets(parsed):
     assert parsed.duplicates and all(d.consistent for d in parsed.duplicates)
+
+
+def test_naive_float_rounding_would_not_reproduce_the_ranks(parsed):
+    """Guard: the check above has teeth — Python's round() on floats misranks some peers."""
+    groups = defaultdict(list)
+    for o in parsed.observations:
+        if o.published_rank is not None:
+            groups[o.sheet].append(o)
+    wrong = 0
+    for obs in groups.values():
+        r = {o.region_norm: round(o.growth, 1) for o in obs}
+        for o in obs:
+            naive = 1 + sum(1 for v in r.values() if v > r[o.region_norm])
+            wrong += naive != o.published_rank
+    assert wrong > 0
