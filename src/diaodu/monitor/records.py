@@ -195,3 +195,30 @@ def to_rank(v: Any) -> int | None:
     if f != int(f) or f < 1:
         raise NotANumber(str(v))
     return int(f)
+
+
+# ---------------------------------------------------------------------------
+# Units
+# ---------------------------------------------------------------------------
+
+_SCALE = {
+    "元": ("元", 1.0), "万元": ("元", 1e4), "亿元": ("元", 1e8),
+    "美元": ("美元", 1.0), "万美元": ("美元", 1e4), "亿美元": ("美元", 1e8),
+    "千瓦时": ("千瓦时", 1.0), "万千瓦时": ("千瓦时", 1e4), "亿千瓦时": ("千瓦时", 1e8),
+    "平方米": ("平方米", 1.0), "万平方米": ("平方米", 1e4),
+    "吨": ("吨", 1.0), "万吨": ("吨", 1e4), "人": ("人", 1.0), "万人": ("人", 1e4), "个": ("个", 1.0),
+}
+
+
+def convert(value: float | None, from_unit: str | None, to_unit: str | None) -> float | None:
+    """Convert between scaled units of the same base (万元 -> 亿元 ...).
+
+    Returns the value unchanged when the units are equal; raises ValueError when they
+    are not convertible (different base or unknown unit), so nothing is silently mixed.
+    """
+    if value is None or from_unit == to_unit:
+        return value
+    a, b = _SCALE.get(from_unit or ""), _SCALE.get(to_unit or "")
+    if not a or not b or a[0] != b[0]:
+        raise ValueError(f"单位“{from_unit}”不能换算为“{to_unit}”")
+    return value * a[1] / b[1]
