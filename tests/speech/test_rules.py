@@ -1,0 +1,110 @@
+import datetime as dt
+
+import pytest
+
+from diaodu.speech import parse
+from diaodu.speech.deadlines import find_deadline
+from diaodu.speech.normalise import normalise, paragraphs
+from diaodu.speech.numerals import cn_to_int, parse_number
+from diaodu.speech.units import find_units
+
+
+def test_normalise_keeps_length():
+    s = "增长８．８％（一）ＡＢ\u3000x"
+    n = normalise(s)
+    assert len(n) == len(s)
+    assert n.startswith("增长8.8%")
+
+
+def test_pdf_line_break_joins_paragraph():
+    text = "各县区要加快推进项目建设，确保年底前全部开工并形成实物工作量，这是一个很长的句子\n继续写完。\n二、下一步"
+    paras = paragraphs(normalise(text))
+    assert len(paras) == 2
+
+
+@pytest.mark.parametrize("s,v", [("一百", 100), ("十五", 15), ("二零二一", 2021), ("三千五百", 3500), ("两", 2)])
+def test_cn_numerals(s, v):
+    assert cn_to_int(s) == v
+
+
+@pytest.mark.parametrize("s,v", [("8.8", 8.8), ("1 234", 1234), ("X", None), ("××", None), ("**", None),
+                                 ("三点五", 3.5), ("8 . 8", 8.8)])
+def test_parse_number(s, v):
+    assert parse_number(s) == v
+
+
+@pytest.mark.parametrize("s,q,d", [
+    ("10月31日前完成", "10月31日前", "XXXX-10-31"),
+    ("年底前必须完成", "年底前", "XXXX-12-31"),
+    ("6月底前完成", "6月底前", "XXXX-06-30"),
+    ("确保三季度末建成", "三季度末", "XXXX-09-30"),
+    ("到“十四五”末，建成", "到“十四五”末", "2025-12-31"),
+    ("X月底前完成", "X月底前", None),
+    ("11月中旬前完成理赔", "11月中旬前", "XXXX-11-20"),
+    ("2023年6月底前完成", "2023年6月底前", "2023-06-30"),
+    ("最近要召开会议", "最近", None),
+])
+def test_deadlines(s, q, d):
+    n = normalise(s)
+    dl = find_deadline(s, n, 0, len(s))
+    assert dl is not None and dl.quote == q and dl.date == d
+
+
+@pytest.mark.parametrize("s", ["从8月份开始，每季度召开一次", "要尽快研究", "每季度召开一次会议"])
+def test_not_deadlines(s):
+    n = normalise(s)
+    assert find_deadline(s, n, 0, len(s)) is None
+
+
+def test_deadline_year_from_meeting_date():
+    s = "年底前完成"
+    dl = find_deadline(s, normalise(s), 0, len(s), dt.date(2024, 3, 1))
+    assert dl.date == "2024-12-31"
+
+
+@pytest.mark.parametrize("s,units", [
+    ("市委、市政府督查室要加大督查力度", ["市委督查室", "市政府督查室"]),
+    ("特别是发改、统计、工信等部门要进一步完善", ["发改部门", "统计部门", "工信部门"]),
+    ("市、县政府每月至少研究一次经济工作", ["市政府", "县政府"]),
+    ("各级各部门要高度重视", []),
+    ("县工信局要积极配合县统计局于11月15日前完成入库", ["县工信局"]),
+    ("马营镇和华岭镇要抓紧启动", ["马营镇", "华岭镇"]),
+])
+def test_units(s, units):
+    n = normalise(s)
+    assert [u for _, _, u in find_units(n, 0, len(n))] == units
+
+
+def test_task_with_lead_assist_and_resolver():
+    text = "同志们：\n推进工业互联网平台建设。（责任单位：市发改委、市财政局）\n市工信局牵头，市统计局配合，10月底前完成企业入库。"
+    ids = {"市工信局": 7}
+    ex = parse(text, unit_resolver=ids.get)
+    assert len(ex.tasks) == 2
+    assert ex.tasks[0].units == ["市发改委", "市财政局"]
+    t = ex.tasks[1]
+    assert t.lead == ["市工信局"] and t.assist == ["市统计局"]
+    assert t.deadline.date == "XXXX-10-31"
+    assert t.unit_ids == [7]
+
+
+def test_analysis_is_not_task():
+    ex = parse("今年以来，我们完成了投资50亿元。初步测算，年底前可达到100亿元。")
+    assert ex.tasks == []
+
+
+def test_figures_and_targets():
+    text = "上半年，全市生产总值同比增长8.8%，居全省第3位。工业投资和民间投资分别增长30％、33.2％。今年的目标是规模工业增加值增长15％以上。"
+    ex = parse(text)
+    f = ex.figures
+    assert f[0].value == 8.8 and f[0].measure == "growth" and f[0].period == "上半年" and f[0].region == "全市"
+    assert any(q.measure == "rank" and q.value == 3 and q.base == "全省" for q in f)
+    assert [q.value for q in f if q.value in (30, 33.2)] == [30, 33.2]
+    assert len(ex.targets) == 1
+    t = ex.targets[0]
+    assert t.value == 15 and t.qualifier == ">=" and "规模工业增加值" in t.indicator
+
+
+def test_negative_growth_and_placeholder():
+    ex = parse("全市进出口总额下降3%。力争新增“四上”企业X家。")
+    assert ex.figures[0].value == -3
+    assert ex.targets[0].value is None
