@@ -89,3 +89,24 @@ def test_unreadable_file(tmp_path):
     p.write_bytes(b"not a zip")
     res = parse_workbook(p)
     assert res.observations == [] and "无法打开工作簿" in str(res.errors[0])
+
+
+def test_per_county_indicator_sheet(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "邵阳县"
+    ws["A1"] = "邵阳县主要经济指标"
+    ws["A3"], ws["B3"] = "指  标", "2025年1-2月"
+    ws["B4"], ws["C4"] = "绝对额(万元)", "增速(%)"
+    ws.merge_cells("A3:A4")
+    ws.append(["地区生产总值", 515627.8, 6.3])
+    ws.append(["规模工业增加值", None, 7.55])
+    ws.append(["其中：某细项", 1, 2])
+    p = tmp_path / "county.xlsx"
+    wb.save(p)
+    res = parse_workbook(p)
+    assert res.errors == []
+    assert [(o.region_name, o.indicator_code, o.year, o.month, o.cells.get("growth")) for o in res.observations] == [
+        ("邵阳县", "gdp", 2025, 2, "C5"), ("邵阳县", "ind_va", 2025, 2, "C6")]
+    assert res.observations[0].unit == "万元"
+    assert [(s.row, s.reason) for s in res.skipped_rows] == [(7, "指标未在目录中")]

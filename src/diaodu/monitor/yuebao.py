@@ -400,9 +400,23 @@ def _parse_county_rows(ctx, title, first_data, cols, unroled, year, month) -> No
         )
 
 
+_REGION_TITLE = re.compile(r"^(?P<r>[\u4e00-\u9fa5]{1,10}?(?:自治县|县|区|市))(?:主要|经济|统计|指标|月报|基本|国民)")
+
+
+def region_from_title(title: str, sheet_name: str = "") -> str:
+    """Region of an indicator-as-rows sheet: ``邵阳县主要经济指标`` -> 邵阳县; otherwise 全市."""
+    for text in (_compact(title), _compact(sheet_name)):
+        m = _REGION_TITLE.match(text)
+        if m and normalise_region(m.group("r")) != "全市":
+            return m.group("r")
+    return "全市"
+
+
 def _parse_indicator_rows(ctx, title, first_data, cols, unroled, year, month) -> None:
     ws = ctx.ws
     title_code = resolve_indicator(title)
+    region = region_from_title(title, ws.title)
+    region_norm = normalise_region(region)
     value_col = next((c for c in cols if c.role == "value"), None)
     col_unit = value_col.unit if value_col else None
     section = ""
@@ -460,8 +474,8 @@ def _parse_indicator_rows(ctx, title, first_data, cols, unroled, year, month) ->
                 source_file=ctx.file,
                 sheet=ws.title,
                 row=r,
-                region_name="全市",
-                region_norm="全市",
+                region_name=region,
+                region_norm=region_norm,
                 indicator_name=re.sub(r"\s+", "", label),
                 indicator_code=code,
                 year=year,
