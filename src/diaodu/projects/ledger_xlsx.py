@@ -278,18 +278,19 @@ def _header_aliases(header: str) -> set[str]:
 # ---------------------------------------------------------------- reading
 
 def _read_sheet(wb, file: str, sheet: str, columns, issues: list[LedgerIssue],
-                required_sheet: bool) -> list[tuple[int, dict[str, Any]]]:
+                required_sheet: bool) -> tuple[list[tuple[int, dict[str, Any]]], set[str], bool]:
+    """Parsed good rows, the 项目编码 of rows with errors, and whether the sheet was usable."""
     if sheet not in wb.sheetnames:
         if required_sheet:
             issues.append(LedgerIssue(file, sheet, message=f"缺少工作表“{sheet}”"))
-        return []
+        return [], set(), not required_sheet
     ws = wb[sheet]
     rows = ws.iter_rows(values_only=False)
     try:
         header_cells = next(rows)
     except StopIteration:
         issues.append(LedgerIssue(file, sheet, 1, message="缺少表头行"))
-        return []
+        return [], set(), False
     found: dict[str, int] = {}
     for idx, c in enumerate(header_cells):
         h = _norm_header(c.value)
@@ -300,8 +301,9 @@ def _read_sheet(wb, file: str, sheet: str, columns, issues: list[LedgerIssue],
     for h in missing:
         issues.append(LedgerIssue(file, sheet, 1, h, message=f"缺少表头“{h}”"))
     if missing:
-        return []
+        return [], set(), False
     out: list[tuple[int, dict[str, Any]]] = []
+    bad_codes: set[str] = set()
     for cells in rows:
         values = [c.value for c in cells]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -331,7 +333,9 @@ def _read_sheet(wb, file: str, sheet: str, columns, issues: list[LedgerIssue],
             rec["_hdr_" + attr] = header
         if not bad:
             out.append((rownum, rec))
-    return out
+        elif rec.get("code"):
+            bad_codes.add(rec["code"])
+    return out, bad_codes, True
 
 
 def parse_ledger(path: str | Path) -> list[Project]:
@@ -345,10 +349,10 @@ def parse_ledger(path: str | Path) -> list[Project]:
         raise LedgerError([LedgerIssue(file, "", message=f"无法读取 Excel 文件（{type(e).__name__}）")]) from e
     issues: list[LedgerIssue] = []
     try:
-        prow = _read_sheet(wb, file, SHEET_PROJECTS, PROJECT_COLUMNS, issues, True)
-        nrow = _read_sheet(wb, file, SHEET_NODES, NODE_COLUMNS, issues, False)
-        qrow = _read_sheet(wb, file, SHEET_PROBLEMS, PROBLEM_COLUMNS, issues, False)
-        mrow = _read_sheet(wb, file, SHEET_MONTHLY, MONTHLY_COLUMNS, issues, False)
+        prow, bad_codes, projects_ok = _read_sheet(wb, file, SHEET_PROJECTS, PROJECT_COLUMNS, issues, True)
+        nrow = _read_sheet(wb, file, SHEET_NODES, NODE_COLUMNS, issues, False)[0]
+        qrow = _read_sheet(wb, file, SHEET_PROBLEMS, PROBLEM_COLUMNS, issues, False)[0]
+        mrow = _read_sheet(wb, file, SHEET_MONTHLY, MONTHLY_COLUMNS, issues, False)[0]
     finally:
         wb.close()
 
@@ -371,7 +375,7 @@ def parse_ledger(path: str | Path) -> list[Project]:
 
     def owner_of(sheet: str, rownum: int, r: dict) -> Project | None:
         p = projects.get(r["code"])
-        if p is None:
+        if p is None and projects_ok and r["code"] not in bad_codes:   # no follow-on errors
             issues.append(LedgerIssue(file, sheet, rownum, "项目编码", r["_cell_code"],
                                       f"项目编码“{r['code']}”在“项目”表中不存在"))
         return p
