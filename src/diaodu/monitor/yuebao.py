@@ -445,9 +445,14 @@ def _parse_indicator_rows(ctx, title, first_data, cols, unroled, year, month) ->
         code = resolve_indicator(label)
         if breakdown and code is not None:
             ind = get_indicator(code)
+            # A category row is an indicator of its own only when it is named exactly,
+            # or is a sub-indicator of the sheet's indicator (fai -> fai_infra), or a
+            # sector of GDP (按产业分 第一产业 -> va_primary).  Otherwise 投资11's
+            # "第一产业" (investment in the primary sector) would become 第一产业增加值.
             exact = ind is not None and key == normalise_name(ind.name)
-            gdp_sector = title_code == "gdp" and section.startswith("按产业分")
-            if not (exact or gdp_sector):
+            sub = title_code is not None and code.startswith(title_code + "_")
+            gdp_sector = title_code == "gdp" and section.startswith("按产业分") and code.startswith("va_")
+            if not (exact or sub or gdp_sector):
                 code = None
         if code is None:
             reason = "分类构成项，不是独立指标" if breakdown else "指标未在目录中"
