@@ -204,3 +204,16 @@ def test_monthly_validation(ledger):
     assert v.errors == ["月份格式应为 YYYY-MM，收到“2025-13”"]
     v = validate_monthly(b3, MonthlyReport("2025-08", D("10")), today=date(2025, 7, 15))
     assert v.errors == ["不能填报未来月份（2025-08）"]
+
+
+def test_presentation_of_the_hand_checked_numbers(ledger):
+    from diaodu.projects.present import data_sentence, summary_table
+
+    tot = total_row(ledger, "2025-06")
+    # 总投资 20000+50000+8000+30000+12000+5000 = 125000 万元 = 12.50 亿元; plan 36000 = 3.60 亿元
+    assert data_sentence(tot, "2025-06") == (
+        "1-6月，全市6个重点项目总投资12.50亿元，年度计划投资3.60亿元；应开工5个、已开工4个，开工率80.0%；"
+        "完成投资2.39亿元，占年度计划的66.4%，高于序时进度16.4个百分点；入库1.89亿元，入库率79.1%，入库缺口0.50亿元。")
+    table = summary_table(summarize(ledger, "2025-06", order=["甲县", "乙县"]))
+    assert table[0][:5] == ["县市区", "项目数", "年度计划投资(万元)", "本年完成投资(万元)", "完成率"]
+    assert table[1][:7] == ["甲县", "3", "20,000.00", "10,500.00", "52.5%", "50.0%", "+2.50"]
