@@ -31,10 +31,12 @@ _PERIOD = re.compile(r"(?:(?:19|20)\d\d|20XX|20xx)[ ]?年(?:[ ]?\d{1,2}[ ]?[-—
                      r"[一二三四]季度|\d{1,2}月份?|前\d{1,2}个月)?|"
                      r"\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月(?:份)?|前\d{1,2}个月|前[一二三四五六七八九十]{1,2}个月|"
                      r"今年上半年|今年前三季度|今年一季度|上半年|下半年|前三季度|前两季度|[一二三四]季度|"
-                     r"今年以来|今年|去年|上年|全年|目前|当前|年初以来|截至目前|截至[^，。；]{1,10}?底|\d{1,2}月份|"
+                     r"今年以来|今年|去年|上年|这一年|过去一年|目前|当前|年初以来|截至目前|截至[^，。；]{1,10}?底|\d{1,2}月份|"
                      r"十[二三四五]五(?:期间|时期)?")
-_REGION = re.compile(r"全市|全县|全省|全区|全州|全国|我市|我县|我区|我省|本市|本县|全旗|市区|城区|县域|\*\*|××"
-                     r"|[^\s，。；、：“”（）\d]{2,3}(?:市|县|区|镇)(?=[^\s，。；、：]{0,3}(?:的|完成|实现|生产总值|GDP))")
+_REGION = re.compile(r"全市|全县|全省|全区|全州|全国|我市|我县|我区|我省|本市|本县|全旗|\*\*|××")
+_BASE_BEFORE = re.compile(r"(?:居|位居|排|排名|在|于|高于|低于|占|比|与|较|超过|相当于|落后|快于|慢于|列|进入|跻身|分别高于|分别低于)$")
+_BASE_AFTER = re.compile(r"^(?:平均|比重|第|前|倒数|同期|排|的比重|总量的|的)")
+_CMP_BEFORE = re.compile(r"(?:比|较|同比|与|相比|超过|高于|低于|于)$")
 _LEAD_STRIP = re.compile(r"^(?:其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
                          r"全市|全县|全省|全区|全国|我市|我县|我区|本市|共|总计|合计|累计|完成|实现|拥有|"
                          r"新增|达到|达|有|已|已经|目前|当前|要|将|力争|确保|争取|计划|预计|预期|的|在|把|使|让|"
@@ -45,18 +47,21 @@ _TAIL_STRIP = re.compile(r"(?:同比|比上年|比去年|分别|实现|完成|�
 _NOUN_AFTER = re.compile(r"(?:的)?([^\s，。；、：“”（）\d%]{2,12}?)(?=[，。；、：）]|$|和|及|以上|等)")
 
 
+_LEAD_CTX = re.compile(rf"^(?:{_PERIOD.pattern}|全市|全县|全省|全区|全国|我市|我县|我区|本市|本县|，| )+")
+
+
 def _clean_indicator(pre: str) -> str:
-    pre = re.sub(_PERIOD, "", pre)
-    pre = re.sub(r"全市|全县|全省|全区|全国|我市|我县|我区|本市|本县", "", pre)
+    pre = re.sub(r"仅仅|仅|也才|才|只", "", pre)
     for _ in range(3):
+        pre = _LEAD_CTX.sub("", pre)
         pre = _LEAD_STRIP.sub("", pre)
         pre = _TAIL_STRIP.sub("", pre)
     return pre.strip(" ，、：")
 
 
-def _clause_start(norm: str, lo: int, pos: int) -> int:
+def _clause_start(norm: str, lo: int, pos: int, bounds: str = "，；：。、\n！？") -> int:
     i = pos
-    while i > lo and norm[i - 1] not in "，；：。、（(\n！？":
+    while i > lo and norm[i - 1] not in bounds:
         i -= 1
     return i
 
@@ -64,16 +69,30 @@ def _clause_start(norm: str, lo: int, pos: int) -> int:
 def _nearest(rx: re.Pattern[str], norm: str, lo: int, hi: int) -> re.Match[str] | None:
     last = None
     for m in rx.finditer(norm, lo, hi):
+        before = norm[max(0, m.start() - 4):m.start()]
+        after = norm[m.end():m.end() + 3]
+        if rx is _REGION and (_BASE_BEFORE.search(before) or _BASE_AFTER.match(after)):
+            continue
+        if rx is _PERIOD and (_CMP_BEFORE.search(before) or after.startswith(("同期", "底", "末"))):
+            continue
         last = m
     return last
 
 
-def find_quantities(text: str, norm: str, paras: list[tuple[int, int]]) -> tuple[list[Quantity], list[Quantity]]:
+def find_quantities(text: str, norm: str, paras: list[tuple[int, int]],
+                    heading_starts: list[int] | None = None) -> tuple[list[Quantity], list[Quantity]]:
     targets: list[Quantity] = []
     figures: list[Quantity] = []
+    hs = sorted(heading_starts or [])
+    hi = 0
+    para_period = None
+    para_region = None
     for ps, pe in paras:
-        para_period = None
-        para_region = None
+        # context is carried across paragraphs of one section, reset at a heading
+        while hi < len(hs) and hs[hi] <= ps:
+            hi += 1
+            para_period = None
+            para_region = None
         for ss, se in sentences(norm, ps, pe):
             recs = _sentence_quantities(text, norm, ss, se, para_period, para_region)
             for q in recs:
@@ -93,6 +112,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
     prev: Quantity | None = None
     prev_indicator = ""
     respective = False
+    resp_count: dict[tuple[int, str], int] = {}
     # ranks
     for m in _RANK.finditer(norm, ss, se):
         if m.group("kind") == "前" and m.group("verb") not in ("进入", "跻身", "保持", "位居", "居", "稳居", "排名", "位列"):
@@ -149,9 +169,25 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         if isinstance(value, float) and value.is_integer() and "." not in num:
             value = int(value)
         lead = norm[cs:m.start()] if m.group("pre") else pre_txt
+        if measure == "diff":
+            lead = re.sub(r"(?:分别)?(?:高于|低于|超过|落后|快于|慢于|比|较|与)[^，。；]*$", "", lead)
         ind = _clean_indicator(_strip_verb(lead))
-        if "分别" in norm[cs:ns]:
+        if measure == "diff" and not ind and prev is not None:
+            ind = prev_indicator
+        cs_full = _clause_start(norm, ss, m.start(), "，；：。\n！？")
+        resp = norm.rfind("分别", cs_full, ns)
+        if resp >= 0:
             respective = True
+            k = resp_count.get((resp, measure), 0)
+            resp_count[(resp, measure)] = k + 1
+            items = _respective_items(norm[cs_full:resp])
+            if len(items) >= 2:
+                ind = items[min(k, len(items) - 1)]
+                cs = cs_full
+        elif unit not in ("%", "个百分点") and unit in _COUNT_UNITS:
+            na = _NOUN_AFTER.match(norm, m.end(), se)
+            if na and (not ind or _VERB_END.search(norm[cs:m.start()])):
+                ind = _clean_indicator(na.group(1))
         if not ind:
             if prev is not None and (respective or norm[cs - 1:cs] == "、"):
                 ind = prev_indicator
@@ -173,6 +209,23 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
     _classify(norm, ss, out)
     out.sort(key=lambda q: q.start)
     return out
+
+
+_COUNT_UNITS = set("个项家户件次名座人届条处套部头只亩吨班辆台批宗笔所栋间张") | {"万户", "万人", "万名", "万亩", "万吨"}
+_VERB_END = re.compile(r"(?:抓好|推进|实施|新建|建成|引进|培育|签约|开工|拥有|共有|有|对|涉及|办理|完成|新增|累计|发放|"
+                       r"落地|争取|启动|建设|打造|储备|谋划|实现|带动|解决|组织|开展|举办|召开|出台|获批|设立|"
+                       r"认定|评为|入选|创建|培训|安置|帮助|服务|走访|帮扶|督办|整改|清理|化解|达到|达|为|已|"
+                       r"获得|取得|签订|落实|加快推进|重点抓好|全力推进|加快|确保|力争|计划|要|将|的)[ ]?$")
+
+
+def _respective_items(subject: str) -> list[str]:
+    subject = re.sub(r"(?:等)?[ ]?(?:\d+|[一二三四五六七八九十两])[ ]?(?:项|个)(?:指标|主要指标)?[ ]?$", "", subject.strip())
+    subject = _clean_indicator(subject)
+    m = re.match(r"^城乡居民(.+)$", subject)
+    if m:
+        return ["城镇居民" + m.group(1), "农村居民" + m.group(1)]
+    parts = [x for x in re.split(r"[、和及与]", subject) if x]
+    return [_clean_indicator(x) for x in parts] if len(parts) >= 2 else []
 
 
 def _strip_verb(s: str) -> str:
