@@ -234,3 +234,8 @@ def test_sentence_spans_point_at_numbers(g, b, m, rank):
     for sp in s.spans:
         assert s.text[sp.start:sp.end] == sp.text
         float(sp.text)
+
+
+def test_round_half_up_large_values():
+    assert R.round_half_up(1e30, 1) == Decimal("1e30")
+    assert R.round_half_up(123456789012.35, 1) == Decimal("123456789012.4")

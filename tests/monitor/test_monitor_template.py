@@ -7,6 +7,7 @@ from hypothesis import given, settings, HealthCheck
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from diaodu.monitor.catalogue import resolve_indicator
 from diaodu.monitor.records import ParsedObservation, parse_period
 from diaodu.monitor.template import COLUMNS, parse_long, write_long, write_template
 
@@ -15,7 +16,13 @@ def test_template_has_header_and_parses(tmp_path):
     p = write_template(tmp_path / "模板.xlsx")
     wb = load_workbook(p)
     assert [c.value for c in wb["数据"][1]] == COLUMNS
-    assert "指标目录" in wb.sheetnames
+    assert wb["数据"].max_row == 1  # an untouched template imports nothing
+    assert "指标目录" in wb.sheetnames and "填写说明" in wb.sheetnames
+    assert parse_long(p).observations == [] and parse_long(p).errors == []
+    ws = wb["数据"]
+    ws.append(["全市", "规模工业增加值", "2025年1-3月", None, 8.8, None, None])
+    ws.append(["邵阳县", "地区生产总值", "2025-03", 515627.8, 6.3, "万元", 6])
+    wb.save(p)
     res = parse_long(p)
     assert res.errors == []
     assert [(o.region_name, o.indicator_code, o.year, o.month) for o in res.observations] == [
@@ -24,6 +31,13 @@ def test_template_has_header_and_parses(tmp_path):
     assert o.value == 515627.8 and o.unit == "万元" and o.growth == 6.3 and o.published_rank == 6
     assert o.cells == {"region": "A3", "indicator": "B3", "period": "C3", "value": "D3", "growth": "E3", "rank": "G3"}
     assert o.sheet == "数据" and o.row == 3
+
+
+def test_duplicate_rows_are_errors(tmp_path):
+    p = tmp_path / "dup.csv"
+    p.write_text("地区,指标,期间,数值,增速\n大祥区,GDP,2025-03,1,2\n大祥区,地区生产总值,2025年1-3月,1,2\n", encoding="utf-8")
+    res = parse_long(p)
+    assert [str(e) for e in res.errors] == ["文件“dup.csv”，第3行，单元格A3：与第2行重复（同一地区、指标、期间）"]
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -50,7 +64,8 @@ obs_st = st.builds(
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
-@given(rows=st.lists(obs_st, min_size=1, max_size=8))
+@given(rows=st.lists(obs_st, min_size=1, max_size=8,
+                     unique_by=lambda o: (o.region_name, resolve_indicator(o.indicator_name), o.year, o.month)))
 def test_round_trip(tmp_path, suffix, rows):
     p = tmp_path / f"long{suffix}"
     write_long(p, rows)

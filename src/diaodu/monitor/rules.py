@@ -7,7 +7,7 @@ plain values so that the service layer and the tests can call them directly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Hashable, Iterable, Literal, Mapping, Sequence
 
 Number = float | int | Decimal
@@ -40,9 +40,12 @@ def round_half_up(x: Number, digits: int = 1) -> Decimal:
     precision spreadsheets display, so they round as the printed number does.
     """
     d = to_decimal(x)
-    # remove float noise beyond 10 decimals (Excel shows 15 significant digits)
-    d = d.quantize(Decimal(1).scaleb(-10), rounding=ROUND_HALF_UP) if d.as_tuple().exponent < -10 else d
-    return d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = 80  # never lose integer digits of large values
+        # remove float noise beyond 10 decimals (Excel shows 15 significant digits)
+        if d.as_tuple().exponent < -10:
+            d = d.quantize(Decimal(1).scaleb(-10), rounding=ROUND_HALF_UP)
+        return d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 # ---------------------------------------------------------------------------

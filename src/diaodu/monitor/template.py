@@ -65,9 +65,6 @@ def write_template(path: str | Path, examples: bool = True) -> Path:
     for c in ws[1]:
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="DDEBF7")
-    if examples:
-        ws.append(["全市", "规模工业增加值", "2025年1-3月", None, 8.8, None, None])
-        ws.append(["邵阳县", "地区生产总值", "2025-03", 515627.8, 6.3, "万元", 6])
     widths = [12, 22, 14, 14, 10, 10, 8]
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -84,6 +81,12 @@ def write_template(path: str | Path, examples: bool = True) -> Path:
         ["排名", "统计部门公布的排名（可选），正整数"],
     ]:
         help_ws.append(line)
+    if examples:  # examples live here, not in the data sheet, so an untouched template imports nothing
+        help_ws.append([])
+        help_ws.append(["示例（请在“数据”表中填写）"])
+        help_ws.append(COLUMNS)
+        help_ws.append(["全市", "规模工业增加值", "2025年1-3月", None, 8.8, None, None])
+        help_ws.append(["邵阳县", "地区生产总值", "2025-03", 515627.8, 6.3, "万元", 6])
     cat = wb.create_sheet("指标目录")
     cat.append(["代码", "指标", "别名", "单位", "类型", "方向", "责任单位", "口径"])
     kinds = {"flow": "累计", "stock": "余额", "rate": "比率/平均"}
@@ -164,6 +167,7 @@ def _parse_rows(file: str, sheet: str, rows: list[list[Any]], result: LongParse)
     if "数值" not in pos and "增速" not in pos:
         err(hidx + 1, None, "表头缺少“数值”或“增速”列")
         return
+    seen: dict[tuple, int] = {}
     for i in range(hidx + 1, len(rows)):
         r = i + 1
         row = list(rows[i]) + [None] * (len(header) - len(rows[i]))
@@ -206,6 +210,13 @@ def _parse_rows(file: str, sheet: str, rows: list[list[Any]], result: LongParse)
         if ok and not ("value" in nums or "growth" in nums):
             err(r, pos.get("数值", pos.get("增速")), "数值和增速都为空")
             ok = False
+        if ok:
+            key = (normalise_region(region), code, period)
+            if key in seen:
+                err(r, pos["地区"], f"与第{seen[key]}行重复（同一地区、指标、期间）")
+                ok = False
+            else:
+                seen[key] = r
         if not ok:
             continue
         unit = str(cell("单位") or "").strip() or None
