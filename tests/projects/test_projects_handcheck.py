@@ -217,3 +217,17 @@ def test_presentation_of_the_hand_checked_numbers(ledger):
     table = summary_table(summarize(ledger, "2025-06", order=["甲县", "乙县"]))
     assert table[0][:5] == ["县市区", "项目数", "年度计划投资(万元)", "本年完成投资(万元)", "完成率"]
     assert table[1][:7] == ["甲县", "3", "20,000.00", "10,500.00", "52.5%", "50.0%", "+2.50"]
+
+
+def test_photo_limits_and_problem_to_task(ledger):
+    from diaodu.projects.rules import problem_task_fields, validate_photo
+
+    assert validate_photo("现场.JPG", 1024, b"\xff\xd8\xff\xe0") == []
+    assert validate_photo("现场.png", 6 * 1024 * 1024) == ["照片“现场.png”大小6.0MB，超过5MB上限"]
+    assert validate_photo("说明.pdf", 10) == ["照片“说明.pdf”格式不支持，只能上传 JPG、PNG 或 WEBP 图片"]
+    assert validate_photo("假.png", 10, b"GIF89a") == ["照片“假.png”的内容与扩展名不符，不是有效的图片"]
+    b2 = {p.code: p for p in ledger}["B2"]
+    fields = problem_task_fields(b2, b2.problems[0])
+    assert fields == {"content": "协调解决“乙县现代物流园项目”问题：融资到位困难，银行贷款审批未通过",
+                      "lead_unit": "市金融办", "deadline": date(2025, 7, 31), "leader": "王副市长",
+                      "source_ref": "重点项目 B2", "category": "重点项目问题"}

@@ -35,7 +35,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
-from .models import ZERO, MonthlyReport, Node, Project, is_month, month_tuple
+from .models import ZERO, MonthlyReport, Node, Problem, Project, is_month, month_tuple
 
 T = TypeVar("T")
 
@@ -507,3 +507,44 @@ def apply_monthly(project: Project, report: MonthlyReport) -> list[MonthlyReport
     out = [r for r in project.monthly if r.month != report.month] + [report]
     out.sort(key=lambda r: r.month)
     return out
+
+
+# ---------------------------------------------------------------- photos and problems
+
+PHOTO_TYPES: dict[str, tuple[bytes, ...]] = {
+    ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".webp": (b"RIFF",),
+}
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTOS_PER_REPORT = 9
+
+
+def validate_photo(filename: str, size: int, head: bytes | None = None, *,
+                   max_bytes: int = PHOTO_MAX_BYTES) -> list[str]:
+    """Errors (Chinese) for one 形象进度 photo attached to a monthly report: type by
+    extension (jpg/jpeg/png/webp) and, when ``head`` (the first bytes) is given, by content;
+    size at most ``max_bytes`` (default 5 MB); empty files refused."""
+    errors: list[str] = []
+    ext = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+    if ext not in PHOTO_TYPES:
+        errors.append(f"照片“{filename}”格式不支持，只能上传 JPG、PNG 或 WEBP 图片")
+    elif head is not None and not any(head.startswith(m) for m in PHOTO_TYPES[ext]):
+        errors.append(f"照片“{filename}”的内容与扩展名不符，不是有效的图片")
+    if size <= 0:
+        errors.append(f"照片“{filename}”是空文件")
+    elif size > max_bytes:
+        errors.append(f"照片“{filename}”大小{size / 1024 / 1024:.1f}MB，超过{max_bytes / 1024 / 1024:.0f}MB上限")
+    return errors
+
+
+def problem_task_fields(project: Project, problem: Problem) -> dict[str, Any]:
+    """Keyword arguments for the task module's record when a project problem is turned
+    into a supervised task (field names follow ``diaodu.tasks.records.TaskRecord``)."""
+    return {
+        "content": f"协调解决“{project.name}”问题：{problem.text}",
+        "lead_unit": problem.unit or project.unit,
+        "deadline": problem.deadline,
+        "leader": project.leader or None,
+        "source_ref": f"重点项目 {project.code}",
+        "category": "重点项目问题",
+    }
