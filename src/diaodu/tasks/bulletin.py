@@ -125,9 +125,17 @@ class OverdueRow:
 
 
 def compute_unit_stats(
-    tasks: Sequence[TaskRecord], today: dt.date, *, due_soon_days: int = DEFAULT_DUE_SOON_WORKDAYS
+    tasks: Sequence[TaskRecord],
+    today: dt.date,
+    *,
+    due_soon_days: int = DEFAULT_DUE_SOON_WORKDAYS,
+    unit_order: Sequence[str] | None = None,
 ) -> list[UnitStats]:
-    """Statistics per lead unit, sorted by unit name."""
+    """Statistics per lead unit.
+
+    Units come in ``unit_order`` (the city's canonical 单位 order; unknown units follow) or
+    else in order of first appearance in ``tasks``: code-point order means nothing in Chinese.
+    """
     acc: dict[str, dict[str, int]] = {}
     for t in tasks:
         s = acc.setdefault(t.lead_unit, dict.fromkeys(
@@ -148,15 +156,18 @@ def compute_unit_stats(
                 s["due_soon"] += 1
         if t.status is Status.PENDING:
             s["pending"] += 1
-    return [UnitStats(unit, **v) for unit, v in sorted(acc.items())]
+    position = {u: i for i, u in enumerate(unit_order or ())}
+    first_seen = {u: i for i, u in enumerate(acc)}
+    units = sorted(acc, key=lambda u: (position.get(u, len(position)), first_seen[u]))
+    return [UnitStats(unit, **acc[unit]) for unit in units]
 
 
 def rank_units(stats: Sequence[UnitStats]) -> list[tuple[int | None, UnitStats]]:
     """Rank by 按期办结率 (desc), then fewer overdue, then more closed; ties share a rank
-    (1, 1, 3).  Units with nothing due yet come last with rank None."""
+    (1, 1, 3) and keep the input (unit) order.  Units with nothing due yet come last with rank None."""
     rated = [s for s in stats if s.on_time_rate is not None]
-    unrated = sorted((s for s in stats if s.on_time_rate is None), key=lambda s: s.unit)
-    rated.sort(key=lambda s: (-round(s.on_time_rate, 6), s.overdue, -s.closed, s.unit))
+    unrated = [s for s in stats if s.on_time_rate is None]
+    rated.sort(key=lambda s: (-round(s.on_time_rate, 6), s.overdue, -s.closed))  # stable
     result: list[tuple[int | None, UnitStats]] = []
     prev_key = None
     rank = 0
@@ -392,6 +403,7 @@ class BulletinInput:
     recipients: str = "各县（市、区）人民政府，市政府各部门，各有关单位："
     title: str | None = None
     due_soon_days: int = DEFAULT_DUE_SOON_WORKDAYS
+    unit_order: Sequence[str] | None = None  # canonical unit order for the per-unit table
     requirements: Sequence[str] = field(default_factory=lambda: (
         "逾期任务的牵头单位要在5个工作日内书面说明逾期原因，明确整改措施和完成时限，报市政府督查室。",
         "临期任务的牵头单位要倒排工期、压茬推进，确保按期办结；确需延期的，须在完成时限前提出延期申请。",
@@ -403,7 +415,7 @@ def build_bulletin(data: BulletinInput, fonts: FontSet = FontSet()):
     """Return a python-docx ``Document`` for the bulletin."""
     today = data.today
     tasks = list(data.tasks)
-    stats = compute_unit_stats(tasks, today, due_soon_days=data.due_soon_days)
+    stats = compute_unit_stats(tasks, today, due_soon_days=data.due_soon_days, unit_order=data.unit_order)
     ranking = rank_units(stats)
     overdue = overdue_rows(tasks, today)
     period = _period_label(data.period)
