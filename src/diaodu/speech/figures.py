@@ -25,7 +25,9 @@ _GROWTH = re.compile(r"(?:同比|比上年|比去年)?(?:增长|增加|提高|�
 _NEG = re.compile(r"(?:下降|减少|回落|下滑|降低|负增长|降|减|低于|落后|少|差了?|欠|缺口|短收|下拉|收窄|拉低)")
 _DIFF_POS = re.compile(r"(?:高于|超过|超出|超|多|拉动|回升|提高|上升|相差|快于|领先)")
 _RATIO_WORD = re.compile(r"率|比重|占比|比例|占|份额|覆盖|达标|相当于")
-_GOAL = re.compile(r"目标|确保|力争|争取|要达到|达到[^，。；]{0,12}以上|突破|预期|力保|务必|必须|要求|任务|计划|要[^求]")
+_GOAL = re.compile(r"目标|确保|力争|争取|突破|预期|力保|务必|必须|(?<!年度)计划(?!投资的|的)|"
+                   r"(?<![主重需纲摘概提简只必])要(?![求素点闻件害])")
+_GOAL_AFTER = re.compile(r"^(?:以上|左右|以内)?的?(?:预期|奋斗|发展|工作|总体)?目标")
 _PAST = re.compile(r"已经|已|完成了|实现了|达到了|以来|去年|上年|同比|累计|截至|截止|共计")
 _PERIOD = re.compile(r"(?:(?:19|20)\d\d|20XX|20xx)[ ]?年(?:[ ]?\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月|上半年|下半年|前三季度|"
                      r"[一二三四]季度|\d{1,2}月份?|前\d{1,2}个月)?|"
@@ -142,7 +144,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             continue
         unit = m.group("unit")
         num = m.group("num")
-        if re.fullmatch(CHINESE, num) and unit not in _CN_OK_UNITS:
+        if re.fullmatch(CHINESE, num) and (unit not in _CN_OK_UNITS or not re.search("[一二两三四五六七八九]", num)):
             continue
         ns = m.start("num")
         # not a date, a code or part of a larger number
@@ -151,8 +153,10 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         after = norm[m.end():m.end() + 2]
         if unit in ("个", "名", "家", "项", "人", "件", "次", "户") and after[:1] in "月年日号":
             continue
-        if unit == "个" and after[:1] in "第":
+        if unit == "个" and (after[:1] in "第" or after[:1].isdigit()):
             continue
+        if norm[max(ss, ns - 2):ns] in ("年产", "年销") or norm[max(ss, ns - 1):ns] in ("过", "超"):
+            continue  # capacities and size classes (年产5万吨…, 过100亿元的企业) name a thing
         value = parse_number(num)
         if unit == "个" and re.match(r"(?:[、和及][ ]?[\d.]+[ ]?个)*[、和及][ ]?[\d.]+[ ]?个百分点", norm[m.end():m.end() + 40]):
             unit = "个百分点"
@@ -169,6 +173,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         if isinstance(value, float) and value.is_integer() and "." not in num:
             value = int(value)
         lead = norm[cs:m.start()] if m.group("pre") else pre_txt
+        noun_end = m.end()
         if measure == "diff":
             lead = re.sub(r"(?:分别)?(?:高于|低于|超过|落后|快于|慢于|比|较|与)[^，。；]*$", "", lead)
         ind = _clean_indicator(_strip_verb(lead))
@@ -188,6 +193,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             na = _NOUN_AFTER.match(norm, m.end(), se)
             if na and (not ind or _VERB_END.search(norm[cs:m.start()])):
                 ind = _clean_indicator(na.group(1))
+                noun_end = na.end(1)
         if not ind:
             if prev is not None and (respective or norm[cs - 1:cs] == "、"):
                 ind = prev_indicator
@@ -199,14 +205,16 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             ind = prev_indicator
             cs = prev.start
         unit_txt = text[m.start("unit"):m.end("unit")] if unit != "个百分点" or m.group("unit") == unit else unit
-        q = _make(text, norm, ss, se, cs, m.end(), ind, measure, value, unit_txt,
+        q = _make(text, norm, ss, se, cs, noun_end, ind, measure, value, unit_txt,
                   para_period, para_region, ns)
         q.qualifier = _qualifier(m.group("pre"), m.group("post"), m.group("many"), norm[max(ss, cs):m.start()])
         if measure == "diff":
             q.base = _base(norm, cs, ns)
+        q.modifier = norm[m.end():m.end() + 1] == "的"
         out.append(q)
         prev, prev_indicator = q, ind or prev_indicator
     _classify(norm, ss, out)
+    out = [q for q in out if not (q.kind == "target" and getattr(q, "modifier", False))]
     out.sort(key=lambda q: q.start)
     return out
 
@@ -244,8 +252,8 @@ def _measure(norm: str, cs: int, ns: int, unit: str, pre: str) -> tuple[str, int
             sign = -1 if re.search(r"下降|减少|回落|下滑|降低|负增长|降|减", g.group(2)) else 1
             return "growth", sign
         return "ratio", 1
-    if re.search(r"(?:相差|差了?|欠|缺口|高于|低于|多|少|超出|落后)[^，。；]{0,4}$", near):
-        sign = -1 if re.search(r"(?:差了?|欠|缺口|低于|少|落后)[^，。；]{0,4}$", near) else 1
+    if re.search(r"(?:相差|差了?|欠|缺口|高于|低于|多|少|超出|落后|短收)[^，。；]{0,4}$", near):
+        sign = -1 if re.search(r"(?:(?<!相)差了?|欠|缺口|低于|少|落后|短收)[^，。；]{0,4}$", near) else 1
         return "diff", sign
     return "level", 1
 
@@ -271,7 +279,7 @@ def _qualifier(pre: str | None, post: str | None, many: str | None, before: str)
     return "="
 
 
-_CUT = re.compile(r"而|但|；|已经|已|完成了|实现了|达到了|以来|去年|上年|同比|截至|截止|目前|预计|据预测|有望|(?:19|20)\d\d年")
+_CUT = re.compile(r"而|但|已经|已|完成了|实现了|达到了|以来|去年|上年|同比|截至|截止|目前|预计|据预测|有望|(?:19|20)\d\d年")
 
 
 def _classify(norm: str, ss: int, recs: list[Quantity]) -> None:
@@ -283,12 +291,11 @@ def _classify(norm: str, ss: int, recs: list[Quantity]) -> None:
         for c in _CUT.finditer(norm, ss, hi):
             lo = c.end()
         lead_in = re.search(r"目标[^。]{0,20}：", norm[ss:hi])
-        if not lead_in or lo > ss + lead_in.end():
-            k = hi
-            for _ in range(3):
-                k = _clause_start(norm, lo, k - 1) if k > lo else lo
-            lo = max(lo, k)
-        if _GOAL.search(norm, lo, q.end):
+        if lead_in and lo <= ss + lead_in.start():
+            q.kind = "target"
+            continue
+        lo = max(lo, _clause_start(norm, lo, hi, "，；：。\n！？"))
+        if _GOAL.search(norm, lo, q.end) or _GOAL_AFTER.match(norm[q.end:q.end + 8]):
             q.kind = "target"
 
 
