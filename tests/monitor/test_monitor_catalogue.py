@@ -45,3 +45,11 @@ def test_region_names():
     assert region_keys("大祥区") == {"大祥区", "大祥"}
     assert region_keys("大祥") == {"大祥"}
     assert region_keys("邵阳县") == {"邵阳县", "邵阳"}
+
+
+def test_clean_label():
+    from diaodu.monitor.catalogue import clean_label
+    assert clean_label("一、税收收入") == "税收收入"
+    assert clean_label("  其中：出口") == "出口"
+    assert clean_label("#工业技改投资") == "工业技改投资"
+    assert clean_label("全市用电总量（亿千瓦小时）") == "全市用电总量(亿千瓦小时)"

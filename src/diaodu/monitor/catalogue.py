@@ -151,6 +151,13 @@ def normalise_name(name: str) -> str:
     return s.upper()
 
 
+def clean_label(label: str) -> str:
+    """A row label for display: NFKC, no whitespace, no outline numbering or 其中:
+    (``一、税收收入`` -> ``税收收入``, ``  其中：出口`` -> ``出口``); units are kept."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(label or "")))
+    return _LEADING.sub("", s) or s
+
+
 def _build_index(indicators: Iterable[Indicator]) -> dict[str, str]:
     index: dict[str, str] = {}
     for ind in indicators:

@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .catalogue import get_indicator, normalise_name, resolve_indicator
+from .catalogue import clean_label, get_indicator, normalise_name, resolve_indicator
 from .records import (
     ImportMessage,
     NotANumber,
@@ -481,7 +481,7 @@ def _parse_indicator_rows(ctx, title, first_data, cols, unroled, year, month) ->
                 row=r,
                 region_name=region,
                 region_norm=region_norm,
-                indicator_name=re.sub(r"\s+", "", label),
+                indicator_name=clean_label(label),
                 indicator_code=code,
                 year=year,
                 month=row_month,
