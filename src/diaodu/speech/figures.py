@@ -25,7 +25,7 @@ _GROWTH = re.compile(r"(?:同比|比上年|比去年)?(?:增长|增加|提高|�
 _NEG = re.compile(r"(?:下降|减少|回落|下滑|降低|负增长|降|减|低于|落后|少|差了?|欠|缺口|短收|下拉|收窄|拉低)")
 _DIFF_POS = re.compile(r"(?:高于|超过|超出|超|多|拉动|回升|提高|上升|相差|快于|领先)")
 _RATIO_WORD = re.compile(r"率|比重|占比|比例|占|份额|覆盖|达标|相当于")
-_GOAL = re.compile(r"目标|确保|力争|争取|突破|预期|力保|务必|必须|(?<!年度)计划(?!投资的|的)|"
+_GOAL = re.compile(r"(?<![与比离距差])(?<!这一)目标|确保|力争|争取|突破|预期|力保|务必|必须|(?<!年度)计划(?!投资的|的)|"
                    r"(?<![主重需纲摘概提简只必])要(?![求素点闻件害])")
 _GOAL_AFTER = re.compile(r"^(?:以上|左右|以内)?的?(?:预期|奋斗|发展|工作|总体)?目标")
 _PAST = re.compile(r"已经|已|完成了|实现了|达到了|以来|去年|上年|同比|累计|截至|截止|共计")
@@ -294,8 +294,15 @@ def _classify(norm: str, ss: int, recs: list[Quantity]) -> None:
         if lead_in and lo <= ss + lead_in.start():
             q.kind = "target"
             continue
-        lo = max(lo, _clause_start(norm, lo, hi, "，；：。\n！？"))
-        if _GOAL.search(norm, lo, q.end) or _GOAL_AFTER.match(norm[q.end:q.end + 8]):
+        if _GOAL_AFTER.match(norm[q.end:q.end + 8]):
+            q.kind = "target"
+            q.modifier = False
+            continue
+        k = hi
+        for _ in range(3):
+            k = _clause_start(norm, lo, k - 1, "，；：。\n！？") if k > lo else lo
+        lo = max(lo, k)
+        if _GOAL.search(norm, lo, q.end):
             q.kind = "target"
 
 
