@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 
 @dataclass
@@ -222,3 +222,21 @@ def convert(value: float | None, from_unit: str | None, to_unit: str | None) -> 
     if not a or not b or a[0] != b[0]:
         raise ValueError(f"单位“{from_unit}”不能换算为“{to_unit}”")
     return value * a[1] / b[1]
+
+
+def match_region(name: Any, regions: dict[Any, Iterable[str]]) -> Any | None:
+    """Match a workbook region name to a region id.
+
+    ``regions`` maps an id to its names and aliases.  An exact match on the
+    normalised name wins; otherwise a match on the suffix-less key (``大祥`` ↔
+    ``大祥区``) is accepted only when exactly one region has it.  None otherwise.
+    """
+    n = normalise_region(name)
+    exact = [rid for rid, names in regions.items() if n in {normalise_region(x) for x in names}]
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        return None
+    keys = region_keys(n)
+    loose = [rid for rid, names in regions.items() if any(keys & region_keys(x) for x in names)]
+    return loose[0] if len(loose) == 1 else None

@@ -326,8 +326,13 @@ def growth_sentence(
     rank_scope: str | None = None,
     precision: int = 1,
     refs: Mapping[str, str] | None = None,
+    bottom_rank: int | None = None,
+    bottom_threshold: int = 3,
 ) -> Sentence:
     """``1-3月，全市规模工业增加值同比增长8.8%，高于全省1.2个百分点，居全省第3位``.
+
+    With ``bottom_rank`` (1 = last) ≤ ``bottom_threshold`` the speeches' form
+    ``居全市倒数第2位`` is used instead.
 
     ``refs`` maps the role of each number (``growth``, ``base_diff``, ``rank``) to a
     reference key (e.g. an observation id); default keys are the role names.
@@ -353,7 +358,10 @@ def growth_sentence(
             b.add(f"，与{base_region}持平")
     if rank is not None:
         scope = rank_scope or base_region or ""
-        b.add(f"，居{scope}第").num(str(rank), refs.get("rank", "rank")).add("位")
+        if bottom_rank is not None and bottom_rank <= bottom_threshold:
+            b.add(f"，居{scope}倒数第").num(str(bottom_rank), refs.get("rank", "rank")).add("位")
+        else:
+            b.add(f"，居{scope}第").num(str(rank), refs.get("rank", "rank")).add("位")
     return b.build()
 
 
