@@ -155,6 +155,8 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             continue
         if unit == "个" and (after[:1] in "第" or after[:1].isdigit()):
             continue
+        if re.match(r"[^，。；、]{0,14}?中(?:[，、]|有|仅|只|我|共|就|排)", norm[m.end():m.end() + 18]):
+            continue  # a denominator: 23项主要经济指标中…
         if norm[max(ss, ns - 2):ns] in ("年产", "年销") or norm[max(ss, ns - 1):ns] in ("过", "超"):
             continue  # capacities and size classes (年产5万吨…, 过100亿元的企业) name a thing
         value = parse_number(num)
@@ -194,6 +196,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             if na and (not ind or _VERB_END.search(norm[cs:m.start()])):
                 ind = _clean_indicator(na.group(1))
                 noun_end = na.end(1)
+                cs = m.start()
         if not ind:
             if prev is not None and (respective or norm[cs - 1:cs] == "、"):
                 ind = prev_indicator
@@ -303,6 +306,9 @@ def _classify(norm: str, ss: int, recs: list[Quantity]) -> None:
             k = _clause_start(norm, lo, k - 1, "，；：。\n！？") if k > lo else lo
         lo = max(lo, k)
         if _GOAL.search(norm, lo, q.end):
+            q.kind = "target"
+        elif q.qualifier == ">=" and re.search(r"以上", norm[q.anchor:q.end + 3]) and re.search(
+                r"(?<![主重需纲摘概提简只必])要(?![求素点闻件害])|确保|力争|务必|必须", norm[ss:q.end]):
             q.kind = "target"
 
 
