@@ -5,8 +5,15 @@ from decimal import Decimal as D
 from diaodu.projects.demo import DEFAULT_COUNTIES, generate_demo
 from diaodu.projects.models import PROBLEM_STATUSES, REG_STATUSES, STAGES
 from diaodu.projects.pipeline import LEAD_STAGES, can_become_key_project, check_lead, lead_rates_by_county
-from diaodu.projects.rules import (cumulative_investment, month_end, overdue_nodes, project_status, summarize,
-                                   total_row, validate_monthly)
+from diaodu.projects.rules import (
+    cumulative_investment,
+    month_end,
+    overdue_nodes,
+    project_status,
+    summarize,
+    total_row,
+    validate_monthly,
+)
 
 
 def test_deterministic_and_seed_sensitive():

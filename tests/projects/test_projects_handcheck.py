@@ -12,9 +12,18 @@ from openpyxl import Workbook
 
 from diaodu.projects.ledger_xlsx import parse_ledger
 from diaodu.projects.models import MonthlyReport
-from diaodu.projects.rules import (RulesConfig, competition_rank, cumulative_investment, overdue_nodes,
-                                   project_status, rank_by, stalled_projects, summarize, total_row,
-                                   validate_monthly)
+from diaodu.projects.rules import (
+    RulesConfig,
+    competition_rank,
+    cumulative_investment,
+    overdue_nodes,
+    project_status,
+    rank_by,
+    stalled_projects,
+    summarize,
+    total_row,
+    validate_monthly,
+)
 
 HEAD = ["项目编码", "项目名称", "所属清单", "建设阶段", "所属产业", "产业链", "县市区", "业主单位", "责任单位",
         "联系市领导", "总投资(万元)", "年度计划投资(万元)", "计划开工", "实际开工", "计划竣工", "实际竣工",
@@ -85,7 +94,7 @@ def test_parsed_fields(ledger):
     assert list(by) == ["A1", "A2", "A3", "B1", "B2", "B3"]
     a1 = by["A1"]
     assert a1.lists == ("省重点", "集中开工第一批")
-    assert a1.annual_plan == D("6000")                      # "6,000" as text
+    assert a1.annual_plan == D(6000)                      # "6,000" as text
     assert a1.actual_start == date(2025, 3, 10)             # "2025/3/10"
     assert a1.planned_completion == date(2026, 12, 31)      # "2026年12月31日"
     assert by["A2"].planned_start == date(2024, 5, 1)       # Excel date
@@ -94,8 +103,8 @@ def test_parsed_fields(ledger):
     assert by["A2"].monthly[-1].month == "2025-07" and by["A2"].monthly[0].month == "2024-12"
     assert by["B2"].problems[0].status == "解决中"
     # 累计完成投资 is derived: A2 = 3000 (2024-12) + 7000 (2025-01..06) = 10000 through June
-    assert cumulative_investment(by["A2"], "2025-06") == D("10000")
-    assert cumulative_investment(by["A2"]) == D("10999")
+    assert cumulative_investment(by["A2"], "2025-06") == D(10000)
+    assert cumulative_investment(by["A2"]) == D(10999)
 
 
 def test_county_summary_by_hand(ledger):
@@ -106,11 +115,11 @@ def test_county_summary_by_hand(ledger):
     #       本年完成 A1 500+800+1000+1200 = 3500; A2 1000+1000+1500+1500+1000+1000 = 7000; A3 0 → 10500
     #       完成率 10500/20000 = 52.50%; 序时 50% → +2.50 pp
     assert jia.projects == 3
-    assert jia.annual_plan == D("20000") and jia.ytd_completed == D("10500")
+    assert jia.annual_plan == D(20000) and jia.ytd_completed == D(10500)
     assert jia.completion_rate == D("0.5250") and jia.schedule_progress == D("0.5000")
     assert jia.schedule_gap_pp == D("2.50")
     #       累计 = 3500 + (3000 + 7000) = 13500
-    assert jia.cumulative_completed == D("13500")
+    assert jia.cumulative_completed == D(13500)
     #       开工: due A1 (3-01), A2 (2024-05-01), A3 (5-01) = 3; started A1, A2 = 2 → 66.67%
     assert (jia.due_to_start, jia.started, jia.started_early) == (3, 2, 0)
     assert jia.start_rate == D("0.6667")
@@ -118,23 +127,23 @@ def test_county_summary_by_hand(ledger):
     assert (jia.due_to_complete, jia.completed, jia.completion_count_rate) == (0, 0, None)
     #       入库: A1 500+800+0+0 = 1300; A2 7000 (2024-12 not in 本年) → 8300
     #       入库率 8300/10500 = 0.790476… → 79.05%; gap 2200 ≥ 500 and < 80% → flagged
-    assert jia.ytd_registered == D("8300") and jia.registration_rate == D("0.7905")
-    assert jia.registration_gap == D("2200") and jia.gap_flag is True
+    assert jia.ytd_registered == D(8300) and jia.registration_rate == D("0.7905")
+    assert jia.registration_gap == D(2200) and jia.gap_flag is True
     #       per project: A1 1300/3500 = 37.14%, gap 2200 → flagged; A2 100% → not; A3 nothing done
     assert jia.gap_projects == 1
     assert jia.overdue_nodes == 1 and jia.stalled == 0
 
     # 乙县: plan 10000 + 4000 + 2000 = 16000; 本年 10000 + 3000 + 400 = 13400
     #       完成率 13400/16000 = 83.75% → +33.75 pp
-    assert yi.annual_plan == D("16000") and yi.ytd_completed == D("13400")
+    assert yi.annual_plan == D(16000) and yi.ytd_completed == D(13400)
     assert yi.completion_rate == D("0.8375") and yi.schedule_gap_pp == D("33.75")
     #       开工: due B1, B2 (B3 due 9-01) → 2, both started → 100%; B3 started early → 1
     assert (yi.due_to_start, yi.started, yi.started_early, yi.start_rate) == (2, 2, 1, D("1.0000"))
     #       竣工: due B1 (5-31) and B2 (6-30); done B1 → 50%
     assert (yi.due_to_complete, yi.completed, yi.completion_count_rate) == (2, 1, D("0.5000"))
     #       入库 10000 + 200 + 400 = 10600; 10600/13400 = 0.791044… → 79.10%; gap 2800 → flagged
-    assert yi.ytd_registered == D("10600") and yi.registration_rate == D("0.7910")
-    assert yi.registration_gap == D("2800") and yi.gap_flag is True
+    assert yi.ytd_registered == D(10600) and yi.registration_rate == D("0.7910")
+    assert yi.registration_gap == D(2800) and yi.gap_flag is True
     #       B2: 200/3000 = 6.67%, gap 2800 → flagged; B1 100%; B3 100%
     assert yi.gap_projects == 1
     #       B2 started 2025-01-20, nothing in 2025-04..06, not completed → stalled (N = 3)
@@ -143,7 +152,7 @@ def test_county_summary_by_hand(ledger):
     tot = total_row(ledger, "2025-06")
     # 合计: 23900 / 36000 = 0.663888… → 66.39%, gap +16.39 pp; 开工 4/5 = 80%;
     #       入库 18900/23900 = 0.790794… → 79.08%; gap 5000 → flagged
-    assert tot.ytd_completed == D("23900") and tot.completion_rate == D("0.6639")
+    assert tot.ytd_completed == D(23900) and tot.completion_rate == D("0.6639")
     assert tot.schedule_gap_pp == D("16.39")
     assert (tot.due_to_start, tot.started, tot.start_rate) == (5, 4, D("0.8000"))
     assert tot.registration_rate == D("0.7908") and tot.gap_flag is True and tot.gap_projects == 2
@@ -156,7 +165,7 @@ def test_thresholds_are_configurable(ledger):
     assert rows["甲县"].gap_flag is False and rows["乙县"].gap_flag is False
     assert rows["甲县"].gap_projects == 1
     # with a 3000 万元 amount threshold nothing is flagged (largest gap is B2's 2800)
-    rows = {r.key: r for r in summarize(ledger, "2025-06", config=RulesConfig(reg_gap_threshold=D("3000")))}
+    rows = {r.key: r for r in summarize(ledger, "2025-06", config=RulesConfig(reg_gap_threshold=D(3000)))}
     assert rows["乙县"].gap_projects == 0 and rows["乙县"].gap_flag is False
     # stalled needs 4 empty months with N = 4: B2 had 1000 in March → not stalled
     assert stalled_projects(ledger, "2025-06", RulesConfig(stall_months=4)) == []
@@ -192,17 +201,17 @@ def test_overdue_nodes_and_project_status(ledger):
 def test_monthly_validation(ledger):
     by = {p.code: p for p in ledger}
     b3 = by["B3"]                                   # total 5000, 400 so far
-    v = validate_monthly(b3, MonthlyReport("2025-07", D("-1")))
+    v = validate_monthly(b3, MonthlyReport("2025-07", D(-1)))
     assert not v.ok and v.errors == ["本月完成投资不能为负数（2025-07：-1万元）"]
-    v = validate_monthly(b3, MonthlyReport("2025-07", D("4700")))
+    v = validate_monthly(b3, MonthlyReport("2025-07", D(4700)))
     assert v.ok and v.warnings == ["累计完成投资5100万元超过总投资5000万元，请核实"]
     # replacing June (400 → 4600) gives 4600 ≤ 5000: no warning
-    assert validate_monthly(b3, MonthlyReport("2025-06", D("4600"))).warnings == []
-    v = validate_monthly(b3, MonthlyReport("2025-07", D("10")), reporter_unit="市商务局")
+    assert validate_monthly(b3, MonthlyReport("2025-06", D(4600))).warnings == []
+    v = validate_monthly(b3, MonthlyReport("2025-07", D(10)), reporter_unit="市商务局")
     assert v.errors == ["只能填报本单位负责的项目：项目“乙县高标准农田建设项目”的责任单位是“市水利局”"]
-    v = validate_monthly(b3, MonthlyReport("2025-13", D("10")))
+    v = validate_monthly(b3, MonthlyReport("2025-13", D(10)))
     assert v.errors == ["月份格式应为 YYYY-MM，收到“2025-13”"]
-    v = validate_monthly(b3, MonthlyReport("2025-08", D("10")), today=date(2025, 7, 15))
+    v = validate_monthly(b3, MonthlyReport("2025-08", D(10)), today=date(2025, 7, 15))
     assert v.errors == ["不能填报未来月份（2025-08）"]
 
 

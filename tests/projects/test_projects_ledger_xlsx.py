@@ -1,7 +1,6 @@
 """Ledger workbook: template, export → import round trip, Chinese error messages."""
 
 from datetime import date, datetime
-from decimal import Decimal as D
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -9,9 +8,25 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from diaodu.projects.demo import generate_demo
-from diaodu.projects.ledger_xlsx import (LedgerError, PROJECT_COLUMNS, ledger_warnings, parse_date, parse_ledger,
-                                         parse_month, write_ledger, write_template)
-from diaodu.projects.models import PROBLEM_STATUSES, REG_STATUSES, STAGES, MonthlyReport, Node, Problem, Project
+from diaodu.projects.ledger_xlsx import (
+    PROJECT_COLUMNS,
+    LedgerError,
+    ledger_warnings,
+    parse_date,
+    parse_ledger,
+    parse_month,
+    write_ledger,
+    write_template,
+)
+from diaodu.projects.models import (
+    PROBLEM_STATUSES,
+    REG_STATUSES,
+    STAGES,
+    MonthlyReport,
+    Node,
+    Problem,
+    Project,
+)
 
 
 def test_template_has_the_export_layout(tmp_path):

@@ -7,14 +7,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diaodu.projects.pipeline import (LEAD_STAGES, Lead, LeadTransitionError, advance, can_become_key_project,
-                                      check_lead, lead_rates, lead_rates_by_county, lead_to_project, reached,
-                                      stage_counts)
+from diaodu.projects.pipeline import (
+    LEAD_STAGES,
+    Lead,
+    LeadTransitionError,
+    advance,
+    can_become_key_project,
+    check_lead,
+    lead_rates,
+    lead_rates_by_county,
+    lead_to_project,
+    reached,
+    stage_counts,
+)
 
 
 def lead(**kw):
-    base = dict(code="ZS1", name="华鑫年产10万吨绿色建材项目", county="甲县", contract_amount=D("10000"),
-                talk_date=date(2025, 1, 5))
+    base = {"code": "ZS1", "name": "华鑫年产10万吨绿色建材项目", "county": "甲县", "contract_amount": D(10000),
+                "talk_date": date(2025, 1, 5)}
     base.update(kw)
     return Lead(**base)
 
@@ -88,18 +98,18 @@ def _cohort():
     # 甲县: 4 signed in 2025 (+1 only 在谈, +1 signed in 2024), 乙县: 1 signed
     return [
         lead(code="1", stage="在谈"),
-        lead(code="2", stage="签约", signed_date=date(2025, 2, 1), contract_amount=D("10000"),
-             funds_in_place=D("0")),
+        lead(code="2", stage="签约", signed_date=date(2025, 2, 1), contract_amount=D(10000),
+             funds_in_place=D(0)),
         lead(code="3", stage="注册", signed_date=date(2025, 2, 1), registered_date=date(2025, 3, 1),
-             contract_amount=D("20000"), funds_in_place=D("2000")),
+             contract_amount=D(20000), funds_in_place=D(2000)),
         lead(code="4", stage="开工", signed_date=date(2025, 1, 10), registered_date=date(2025, 2, 1),
-             started_date=date(2025, 4, 1), contract_amount=D("30000"), funds_in_place=D("12000")),
+             started_date=date(2025, 4, 1), contract_amount=D(30000), funds_in_place=D(12000)),
         lead(code="5", stage="投产", signed_date=date(2025, 1, 10), registered_date=date(2025, 2, 1),
-             started_date=date(2025, 3, 1), producing_date=date(2025, 6, 1), contract_amount=D("40000"),
-             funds_in_place=D("36000")),
-        lead(code="6", stage="签约", signed_date=date(2024, 11, 1), contract_amount=D("5000")),
+             started_date=date(2025, 3, 1), producing_date=date(2025, 6, 1), contract_amount=D(40000),
+             funds_in_place=D(36000)),
+        lead(code="6", stage="签约", signed_date=date(2024, 11, 1), contract_amount=D(5000)),
         lead(code="7", county="乙县", stage="注册", signed_date=date(2025, 3, 1),
-             registered_date=date(2025, 7, 1), contract_amount=D("8000"), funds_in_place=D("800")),
+             registered_date=date(2025, 7, 1), contract_amount=D(8000), funds_in_place=D(800)),
     ]
 
 
@@ -112,7 +122,7 @@ def test_rates_by_hand():
     assert r.start_rate == D("0.5000")            # 开工率 2/4
     assert r.production_rate == D("0.5000")       # 投产率 1/2
     # 资金到位率 (0 + 2000 + 12000 + 36000) / (10000 + 20000 + 30000 + 40000) = 50000/100000
-    assert r.contract_amount == D("100000") and r.funds_in_place == D("50000")
+    assert r.contract_amount == D(100000) and r.funds_in_place == D(50000)
     assert r.funds_rate == D("0.5000")
     # as of 2025-05-31: lead 5 had not yet reached 投产 (6-01)
     assert lead_rates(leads[:5], date(2025, 5, 31)).producing == 0
@@ -130,9 +140,9 @@ def test_key_project_rule():
     assert [c for c, x in leads.items() if can_become_key_project(x)] == ["4", "5"]
     assert not can_become_key_project(leads["4"], as_of=date(2025, 3, 31))
     assert reached(leads["4"], "开工", date(2025, 4, 1))
-    p = lead_to_project(leads["4"], "XM9", annual_plan=D("5000"))
+    p = lead_to_project(leads["4"], "XM9", annual_plan=D(5000))
     assert (p.code, p.county, p.stage, p.actual_start, p.total_investment, p.annual_plan) == (
-        "XM9", "甲县", "新开工", date(2025, 4, 1), D("30000"), D("5000"))
+        "XM9", "甲县", "新开工", date(2025, 4, 1), D(30000), D(5000))
     with pytest.raises(LeadTransitionError, match="尚未签约并开工"):
         lead_to_project(leads["3"], "XM10")
     leads["4"].project_code = "XM9"
@@ -141,6 +151,6 @@ def test_key_project_rule():
 
 def test_check_lead_reports_inconsistencies():
     bad = lead(stage="开工", signed_date=date(2025, 3, 1), registered_date=date(2025, 2, 1),
-               producing_date=date(2025, 9, 1), funds_in_place=D("-1"))
+               producing_date=date(2025, 9, 1), funds_in_place=D(-1))
     assert check_lead(bad) == ["“注册”日期早于“签约”日期", "已到“开工”阶段，但缺少“开工”日期",
                                "尚未到“投产”阶段，却填写了“投产”日期", "到位资金不能为负数"]

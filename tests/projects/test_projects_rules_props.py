@@ -1,16 +1,32 @@
 """Property tests for the pure project rules."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal as D
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diaodu.projects.models import MonthlyReport, Node, Project
-from diaodu.projects.rules import (add_months, competition_rank, completion_count_rate, cumulative_investment,
-                                   is_overdue, is_stalled, month_end, months_back, rank_by, registration_gap,
-                                   RulesConfig, schedule_progress, start_rate, summarize, total_row,
-                                   validate_monthly, ytd_investment, ytd_registered)
+from diaodu.projects.rules import (
+    RulesConfig,
+    add_months,
+    competition_rank,
+    completion_count_rate,
+    cumulative_investment,
+    is_overdue,
+    is_stalled,
+    month_end,
+    months_back,
+    rank_by,
+    registration_gap,
+    schedule_progress,
+    start_rate,
+    summarize,
+    total_row,
+    validate_monthly,
+    ytd_investment,
+    ytd_registered,
+)
 
 COUNTIES = ["甲县", "乙县", "丙县"]
 money = st.decimals(min_value=0, max_value=100000, places=2, allow_nan=False, allow_infinity=False)

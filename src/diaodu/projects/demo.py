@@ -20,42 +20,70 @@ from .pipeline import LEAD_STAGES, Lead, LeadEvent, advance
 from .rules import add_months, month_end, month_of
 
 DEFAULT_COUNTIES: tuple[str, ...] = ("甲县", "乙县", "丙县", "丁区", "戊区", "己县", "庚市", "辛县")
-DEFAULT_LEADERS: tuple[str, ...] = ("张副市长", "李副市长", "王副市长", "赵副市长", "刘副市长", "陈常务副市长")
-DEFAULT_UNITS: tuple[str, ...] = ("市发展和改革委员会", "市工业和信息化局", "市住房和城乡建设局", "市交通运输局",
-                                  "市商务局", "市自然资源和规划局", "市农业农村局", "市生态环境局", "市科学技术局",
-                                  "市重点项目建设工作专班")
+DEFAULT_LEADERS: tuple[str, ...] = ("张副市长", "李副市长", "王副市长", "赵副市长", "刘副市长",
+                                    "陈常务副市长")
+DEFAULT_UNITS: tuple[str, ...] = ("市发展和改革委员会", "市工业和信息化局", "市住房和城乡建设局",
+                                  "市交通运输局", "市商务局", "市自然资源和规划局", "市农业农村局",
+                                  "市生态环境局", "市科学技术局", "市重点项目建设工作专班")
 # responsible unit of county-run projects; None = always pick from ``units``
 DEFAULT_COUNTY_UNIT = "{county}人民政府"
 
 # (kind, industry, chain, name templates, owner suffixes, total investment range 万元)
 _KINDS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...], tuple[int, int]], ...] = (
-    ("工业", "新材料", "新型建材", ("年产{n|10,20,30,50,100}万吨新型建材项目", "年产{n|20,30,50,60}万立方米加气混凝土砌块项目",
-                                 "{n|5,10,20}万吨高性能混凝土外加剂项目"), ("新材料科技有限公司", "建材有限公司"),
-     (8000, 120000)),
-    ("工业", "装备制造", "智能装备", ("年产{n|500,1000,2000,5000}台（套）智能装备制造项目", "{n|30,50,100,200}万套汽车零部件生产线项目",
-                                  "高端数控机床产业园项目"), ("智能装备有限公司", "机械制造有限公司"),
-     (10000, 150000)),
-    ("工业", "电子信息", "电子元器件", ("年产{n|5,10,20,50}亿只电子元器件项目", "{n|60,100,120,200}万片柔性线路板生产项目"),
+    ("工业", "新材料", "新型建材",
+     ("年产{n|10,20,30,50,100}万吨新型建材项目",
+      "年产{n|20,30,50,60}万立方米加气混凝土砌块项目",
+      "{n|5,10,20}万吨高性能混凝土外加剂项目"),
+     ("新材料科技有限公司", "建材有限公司"), (8000, 120000)),
+    ("工业", "装备制造", "智能装备",
+     ("年产{n|500,1000,2000,5000}台（套）智能装备制造项目",
+      "{n|30,50,100,200}万套汽车零部件生产线项目",
+      "高端数控机床产业园项目"),
+     ("智能装备有限公司", "机械制造有限公司"), (10000, 150000)),
+    ("工业", "电子信息", "电子元器件",
+     ("年产{n|5,10,20,50}亿只电子元器件项目",
+      "{n|60,100,120,200}万片柔性线路板生产项目"),
      ("电子科技有限公司", "光电科技有限公司"), (15000, 200000)),
-    ("工业", "食品加工", "绿色食品", ("年产{n|3,5,10,20}万吨绿色食品精深加工项目", "{n|5,10,15,20}万吨冷链仓储及农产品加工项目"),
+    ("工业", "食品加工", "绿色食品",
+     ("年产{n|3,5,10,20}万吨绿色食品精深加工项目",
+      "{n|5,10,15,20}万吨冷链仓储及农产品加工项目"),
      ("食品有限公司", "农业发展有限公司"), (5000, 60000)),
-    ("工业", "医药健康", "生物医药", ("{n|10,15,20,30}万平方米生物医药产业园项目", "年产{n|500,1000,2000,3000}吨原料药及制剂项目"),
+    ("工业", "医药健康", "生物医药",
+     ("{n|10,15,20,30}万平方米生物医药产业园项目",
+      "年产{n|500,1000,2000,3000}吨原料药及制剂项目"),
      ("生物医药有限公司", "药业有限公司"), (10000, 100000)),
-    ("工业", "新能源", "光伏储能", ("{n|50,100,150,200}兆瓦分布式光伏发电项目", "年产{n|2,5,10,20}GWh储能电池项目"),
+    ("工业", "新能源", "光伏储能",
+     ("{n|50,100,150,200}兆瓦分布式光伏发电项目",
+      "年产{n|2,5,10,20}GWh储能电池项目"),
      ("新能源有限公司", "能源科技有限公司"), (20000, 300000)),
-    ("基础设施", "基础设施", "交通", ("{road}大道提质改造工程", "{county}至{county2}一级公路改扩建工程",
-                                   "{road}路跨河大桥建设工程"), ("交通建设投资有限公司",), (20000, 400000)),
-    ("基础设施", "城市更新", "市政", ("城区污水处理厂提标改造工程", "{road}片区老旧小区改造项目",
-                                   "{river}河综合治理工程", "城区供水管网改造工程"),
+    ("基础设施", "基础设施", "交通",
+     ("{road}大道提质改造工程",
+      "{county}至{county2}一级公路改扩建工程",
+      "{road}路跨河大桥建设工程"),
+     ("交通建设投资有限公司",), (20000, 400000)),
+    ("基础设施", "城市更新", "市政",
+     ("城区污水处理厂提标改造工程",
+      "{road}片区老旧小区改造项目",
+      "{river}河综合治理工程",
+      "城区供水管网改造工程"),
      ("城市建设投资集团有限公司",), (8000, 150000)),
-    ("民生", "社会民生", "教育医疗", ("{county}人民医院新院区建设项目", "{county}第{k}中学新建项目",
-                                   "保障性租赁住房建设项目", "{county}职业教育实训基地项目"),
+    ("民生", "社会民生", "教育医疗",
+     ("{county}人民医院新院区建设项目",
+      "{county}第{k}中学新建项目",
+      "保障性租赁住房建设项目",
+      "{county}职业教育实训基地项目"),
      ("城市建设投资集团有限公司",), (8000, 80000)),
-    ("文旅", "文化旅游", "文旅康养", ("{place}文旅康养小镇项目", "{place}景区提质升级项目"),
+    ("文旅", "文化旅游", "文旅康养",
+     ("{place}文旅康养小镇项目",
+      "{place}景区提质升级项目"),
      ("文化旅游发展有限公司",), (10000, 120000)),
-    ("农业", "现代农业", "粮油", ("{n|3,5,8,10}万亩高标准农田建设项目", "{n|10,20,30,50}万头生猪标准化养殖项目"),
+    ("农业", "现代农业", "粮油",
+     ("{n|3,5,8,10}万亩高标准农田建设项目",
+      "{n|10,20,30,50}万头生猪标准化养殖项目"),
      ("农业发展有限公司",), (5000, 50000)),
-    ("物流", "现代物流", "商贸物流", ("{county}现代物流园项目", "公铁联运物流港项目"),
+    ("物流", "现代物流", "商贸物流",
+     ("{county}现代物流园项目",
+      "公铁联运物流港项目"),
      ("物流有限公司",), (15000, 150000)),
 )
 _ROADS = ("建设", "人民", "迎宾", "滨江", "文昌", "兴业", "长安", "和平", "振兴", "学府")
@@ -83,7 +111,8 @@ _LEAD_PRODUCTS: tuple[tuple[str, str, str], ...] = (
     ("{n|50,100,200}万片光伏组件项目", "新能源", "光伏储能"),
 )
 
-_UNIT_HINTS = {"工业": ("工业和信息化", "科学技术"), "交通": ("交通",), "市政": ("住房",), "民生": ("住房", "发展和改革"),
+_UNIT_HINTS = {"工业": ("工业和信息化", "科学技术"), "交通": ("交通",), "市政": ("住房",),
+               "民生": ("住房", "发展和改革"),
                "文旅": ("文化", "发展和改革"), "农业": ("农业",), "物流": ("商务",)}
 
 
@@ -173,7 +202,8 @@ def _project(rng: random.Random, i: int, year: int, last: str, as_of: date, coun
         name = f"{county}{name}" if not name.startswith(county) else f"{name}（二期）"
     used.add(name)
     if kind == "工业" or kind == "物流":
-        owner = f"{county[:-1] if len(county) > 2 else county}{rng.choice(_FIRMS)}{rng.choice(owner_suffixes)}"
+        place = county[:-1] if len(county) > 2 else county
+        owner = f"{place}{rng.choice(_FIRMS)}{rng.choice(owner_suffixes)}"
     else:
         owner = f"{county}{rng.choice(owner_suffixes)}"
     total = Decimal(rng.randrange(lo, hi, 100))
@@ -226,12 +256,12 @@ def _project(rng: random.Random, i: int, year: int, last: str, as_of: date, coun
     if stage in ("储备",):
         annual_plan = ZERO
     elif stage == "前期":
-        annual_plan = (total * Decimal(rng.choice(("0.05", "0.08", "0.1")))).quantize(Decimal("1"))
+        annual_plan = (total * Decimal(rng.choice(("0.05", "0.08", "0.1")))).quantize(Decimal(1))
     else:
         begin = max(planned_start or y0, y0)
         finish = min(planned_completion or date(year, 12, 31), date(year, 12, 31))
         share_of_year = max(min(((finish - begin).days + 1) / 365, 1.0), 0.15)
-        annual_plan = (total * Decimal(str(rng.uniform(0.25, 0.5) * share_of_year))).quantize(Decimal("10"))
+        annual_plan = (total * Decimal(str(rng.uniform(0.25, 0.5) * share_of_year))).quantize(Decimal(10))
         if actual_completion is not None:
             annual_plan = min(annual_plan, total)
 
@@ -297,9 +327,8 @@ def _project(rng: random.Random, i: int, year: int, last: str, as_of: date, coun
     for k, idx in enumerate(picks, start=1):
         planned = span_start + timedelta(days=step * k + rng.randint(-10, 10))
         done = None
-        if planned <= as_of:
-            if rng.random() < 0.78:
-                done = min(as_of, planned + timedelta(days=rng.randint(-15, 25)))
+        if planned <= as_of and rng.random() < 0.78:
+            done = min(as_of, planned + timedelta(days=rng.randint(-15, 25)))
         nodes.append(Node(names[idx], planned, done))
 
     # problems
@@ -327,7 +356,8 @@ def _project(rng: random.Random, i: int, year: int, last: str, as_of: date, coun
 
     return Project(
         code=f"XM{year}{i:03d}", name=name, county=county, lists=tuple(lists), stage=stage,
-        industry=industry, chain=chain, owner=owner, unit=_unit_for(rng, kind, chain, units), leader=rng.choice(leaders),
+        industry=industry, chain=chain, owner=owner, unit=_unit_for(rng, kind, chain, units),
+        leader=rng.choice(leaders),
         total_investment=total, annual_plan=annual_plan, planned_start=planned_start,
         actual_start=actual_start, planned_completion=planned_completion,
         actual_completion=actual_completion, progress=latest, reg_status=reg_status, reg_date=reg_date,
@@ -366,5 +396,5 @@ def _lead(rng: random.Random, i: int, year: int, as_of: date, counties: list[str
         lead, ev = advance(lead, stage, d, actor, today=as_of)
         events.append(ev)
     lo, hi = _FUNDS_SHARE[lead.stage]
-    lead.funds_in_place = _money(float(contract) * rng.uniform(lo, hi), Decimal("1"))
+    lead.funds_in_place = _money(float(contract) * rng.uniform(lo, hi), Decimal(1))
     return lead, events

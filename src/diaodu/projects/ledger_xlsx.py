@@ -34,11 +34,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .models import (PROBLEM_STATUSES, REG_STATUSES, STAGES, ZERO, MonthlyReport, Node, Problem,
-                     Project)
+from .models import PROBLEM_STATUSES, REG_STATUSES, STAGES, ZERO, MonthlyReport, Node, Problem, Project
 
 LIST_SEP = "、"
-SHEET_PROJECTS, SHEET_NODES, SHEET_PROBLEMS, SHEET_MONTHLY, SHEET_HELP = "项目", "节点", "问题", "月度", "说明"
+SHEET_PROJECTS, SHEET_NODES, SHEET_PROBLEMS = "项目", "节点", "问题"
+SHEET_MONTHLY, SHEET_HELP = "月度", "说明"
 
 # (header, attribute, kind, required)
 PROJECT_COLUMNS: tuple[tuple[str, str, str, bool], ...] = (
@@ -96,8 +96,8 @@ HELP_LINES = (
     "2. 金额单位均为万元；累计完成投资由“月度”表逐月汇总得出，不需要填写。",
     "3. 日期可填 Excel 日期，或文本 2025-03-01、2025/3/1、2025年3月1日；月份填 2025-03。",
     "4. “所属清单”可填多个，用顿号“、”分隔，例如：省重点、集中开工第一批。",
-    f"5. 建设阶段：{LIST_SEP.join(STAGES)}；入库状态：{LIST_SEP.join(REG_STATUSES)}；"
-    f"问题状态：{LIST_SEP.join(PROBLEM_STATUSES)}。",
+    (f"5. 建设阶段：{LIST_SEP.join(STAGES)}；入库状态：{LIST_SEP.join(REG_STATUSES)}；"
+    f"问题状态：{LIST_SEP.join(PROBLEM_STATUSES)}。"),
     "6. “节点”“问题”“月度”表按项目编码关联“项目”表；每个项目每月只能有一行月度数据。",
 )
 
@@ -345,8 +345,9 @@ def parse_ledger(path: str | Path) -> list[Project]:
     file = path.name
     try:
         wb = load_workbook(path, data_only=True)
-    except Exception as e:  # noqa: BLE001 - any unreadable file
-        raise LedgerError([LedgerIssue(file, "", message=f"无法读取 Excel 文件（{type(e).__name__}）")]) from e
+    except Exception as e:
+        issue = LedgerIssue(file, "", message=f"无法读取 Excel 文件（{type(e).__name__}）")
+        raise LedgerError([issue]) from e
     issues: list[LedgerIssue] = []
     try:
         prow, bad_codes, projects_ok = _read_sheet(wb, file, SHEET_PROJECTS, PROJECT_COLUMNS, issues, True)
@@ -438,14 +439,14 @@ def _cell_value(kind: str, value: Any) -> Any:
 def _write_sheet(ws, columns, rows: list[list[Any]]) -> None:
     head_font = Font(bold=True, color="FFFFFF")
     head_fill = PatternFill("solid", fgColor="1F4E79")
-    for j, (header, _attr, kind, req) in enumerate(columns, start=1):
+    for j, (header, _attr, kind, _req) in enumerate(columns, start=1):
         c = ws.cell(row=1, column=j, value=header)
         c.font = head_font
         c.fill = head_fill
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(j)].width = _WIDE.get(header, _WIDTHS[kind])
     for i, row in enumerate(rows, start=2):
-        for j, ((_h, _a, kind, _r), value) in enumerate(zip(columns, row), start=1):
+        for j, ((_h, _a, kind, _r), value) in enumerate(zip(columns, row, strict=True), start=1):
             v = _cell_value(kind, value)
             c = ws.cell(row=i, column=j, value=v)
             if isinstance(v, str) and v.startswith("="):
@@ -474,7 +475,8 @@ def _build(projects: Sequence[Project]) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_PROJECTS
-    _write_sheet(ws, PROJECT_COLUMNS, [[getattr(p, a) for _h, a, _k, _r in PROJECT_COLUMNS] for p in projects])
+    _write_sheet(ws, PROJECT_COLUMNS,
+                 [[getattr(p, a) for _h, a, _k, _r in PROJECT_COLUMNS] for p in projects])
     _write_sheet(wb.create_sheet(SHEET_NODES), NODE_COLUMNS,
                  [[p.code, n.name, n.planned_date, n.done_date] for p in projects for n in p.nodes])
     _write_sheet(wb.create_sheet(SHEET_PROBLEMS), PROBLEM_COLUMNS,

@@ -23,7 +23,7 @@ PROBLEM_STATUSES: tuple[str, ...] = ("待解决", "解决中", "已解决")
 COMMON_LISTS: tuple[str, ...] = ("省重点", "市重点", "县重点", "重中之重", "五个一批", "集中开工第一批",
                                  "集中开工第二批", "集中开工第三批")
 
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 

@@ -183,10 +183,10 @@ def lead_to_project(lead: Lead, code: str, **overrides) -> Project:
     The caller stores it and sets ``lead.project_code``."""
     if not can_become_key_project(lead):
         raise LeadTransitionError(f"招商项目“{lead.name}”尚未签约并开工，不能转为重点项目")
-    fields = dict(code=code, name=lead.name, county=lead.county, stage="新开工",
-                  industry=lead.industry, chain=lead.chain, owner=lead.investor, unit=lead.unit,
-                  leader=lead.leader, total_investment=lead.contract_amount,
-                  planned_start=lead.started_date, actual_start=lead.started_date)
+    fields = {"code": code, "name": lead.name, "county": lead.county, "stage": "新开工",
+              "industry": lead.industry, "chain": lead.chain, "owner": lead.investor, "unit": lead.unit,
+              "leader": lead.leader, "total_investment": lead.contract_amount,
+              "planned_start": lead.started_date, "actual_start": lead.started_date}
     fields.update(overrides)
     return Project(**fields)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from .models import month_tuple
 from .pipeline import LeadRates
 from .rules import SummaryRow, fmt_pct
-from .models import month_tuple
 
 # (SummaryRow field, header); the key column header is passed separately.
 SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -85,8 +85,8 @@ def data_sentence(row: SummaryRow, month: str, scope: str = "全市") -> str:
     完成投资…亿元，占年度计划的…%，高于序时进度…个百分点；入库…亿元，入库率…。``"""
     _, m = month_tuple(month)
     period = "1月" if m == 1 else f"1-{m}月"
-    parts = [f"{period}，{scope}{row.projects}个重点项目总投资{_yi(row.total_investment)}亿元，"
-             f"年度计划投资{_yi(row.annual_plan)}亿元"]
+    parts = [(f"{period}，{scope}{row.projects}个重点项目总投资{_yi(row.total_investment)}亿元，"
+              f"年度计划投资{_yi(row.annual_plan)}亿元")]
     parts.append(f"应开工{row.due_to_start}个、已开工{row.started}个，开工率{fmt_pct(row.start_rate)}")
     s = f"完成投资{_yi(row.ytd_completed)}亿元，占年度计划的{fmt_pct(row.completion_rate)}"
     if row.schedule_gap_pp is not None:

@@ -47,7 +47,7 @@ MONEY_PLACES = Decimal("0.01")
 @dataclass(frozen=True)
 class RulesConfig:
     reg_rate_threshold: Decimal = Decimal("0.8")    # 入库率 below this …
-    reg_gap_threshold: Decimal = Decimal("500")     # … and a gap of at least this (万元) → flag
+    reg_gap_threshold: Decimal = Decimal(500)     # … and a gap of at least this (万元) → flag
     stall_months: int = 3                           # N months without positive investment
 
 
@@ -448,10 +448,11 @@ def competition_rank(values: Sequence[Any], descending: bool = True) -> list[int
     return out
 
 
-def rank_by(items: Sequence[T], key: Callable[[T], Any], descending: bool = True) -> list[tuple[int | None, T]]:
+def rank_by(items: Sequence[T], key: Callable[[T], Any],
+            descending: bool = True) -> list[tuple[int | None, T]]:
     """Items with their competition rank, sorted by rank (unranked last, stable)."""
     ranks = competition_rank([key(i) for i in items], descending)
-    pairs = list(zip(ranks, items))
+    pairs = list(zip(ranks, items, strict=True))
     pairs.sort(key=lambda x: (x[0] is None, x[0] or 0))
     return pairs
 
@@ -533,7 +534,8 @@ def validate_photo(filename: str, size: int, head: bytes | None = None, *,
     if size <= 0:
         errors.append(f"照片“{filename}”是空文件")
     elif size > max_bytes:
-        errors.append(f"照片“{filename}”大小{size / 1024 / 1024:.1f}MB，超过{max_bytes / 1024 / 1024:.0f}MB上限")
+        mb, limit = size / 1024 / 1024, max_bytes / 1024 / 1024
+        errors.append(f"照片“{filename}”大小{mb:.1f}MB，超过{limit:.0f}MB上限")
     return errors
 
 
