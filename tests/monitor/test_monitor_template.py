@@ -101,7 +101,7 @@ def test_errors_name_row_and_cell(tmp_path):
         "地区,指标,期间,数值,增速\n"
         ",地区生产总值,2025-03,1,2\n"
         "大祥区,不存在的指标,2025-03,1,2\n"
-        "大祥区,地区生产总值,2025年第一季度,1,2\n"
+        "大祥区,地区生产总值,2025年春季,1,2\n"
         "大祥区,地区生产总值,2025-03,一百,2\n"
         "大祥区,地区生产总值,2025-03,,\n",
         encoding="utf-8",
@@ -111,7 +111,7 @@ def test_errors_name_row_and_cell(tmp_path):
     msgs = [str(e) for e in res.errors]
     assert msgs[0] == "文件“bad.csv”，第2行，单元格A2：地区为空"
     assert "第3行，单元格B3：指标“不存在的指标”不在指标目录中" in msgs[1]
-    assert "第4行，单元格C4：期间“2025年第一季度”无法识别" in msgs[2]
+    assert "第4行，单元格C4：期间“2025年春季”无法识别" in msgs[2]
     assert "第5行，单元格D5：数值“一百”不是数字" in msgs[3]
     assert "第6行" in msgs[4] and "数值和增速都为空" in msgs[4]
 

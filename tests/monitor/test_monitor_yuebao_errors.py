@@ -110,3 +110,23 @@ def test_per_county_indicator_sheet(tmp_path):
         ("邵阳县", "gdp", 2025, 2, "C5"), ("邵阳县", "ind_va", 2025, 2, "C6")]
     assert res.observations[0].unit == "万元"
     assert [(s.row, s.reason) for s in res.skipped_rows] == [(7, "指标未在目录中")]
+
+
+def test_formula_without_cached_value_is_an_error(tmp_path):
+    wb = Workbook()
+    wb.remove(wb.active)
+    _county_sheet(wb, "23核算处1", "地区生产总值", rows=[
+        ("全市", "=B6+B7", 6.3, None), ("双清", 400, 5.4, 2), ("大祥", 600, 6.6, 1)])
+    p = tmp_path / "yuebao-2025-01-03.xlsx"
+    wb.save(p)  # openpyxl stores no cached results
+    res = parse_workbook(p)
+    assert [str(e) for e in res.errors] == [
+        "文件“yuebao-2025-01-03.xlsx”，工作表“23核算处1”，第5行，单元格B5：单元格是公式（=B6+B7）但文件中没有计算结果，"
+        "请用Excel或WPS打开并保存后再导入"]
+
+
+def test_quarter_periods():
+    from diaodu.monitor.records import parse_period, parse_period_text
+    assert parse_period_text("2025年一季度") == (2025, 3)
+    assert parse_period_text("前三季度") == (None, 9)
+    assert parse_period("2025年上半年") == (2025, 6)

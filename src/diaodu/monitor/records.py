@@ -115,6 +115,8 @@ def region_keys(name: Any) -> set[str]:
 _PERIOD_RE = re.compile(
     r"(?:(?P<year>\d{4})\s*年\s*)?(?:(?P<m1>\d{1,2})\s*[-—–~至到]\s*)?(?P<m2>\d{1,2})\s*月(?P<tail>末|份|累计)?"
 )
+_QUARTERS = {"一季度": 3, "第一季度": 3, "上半年": 6, "前三季度": 9, "全年": 12, "1季度": 3, "第1季度": 3}
+_QUARTER_RE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*)?(?P<q>前三季度|第一季度|一季度|第1季度|1季度|上半年|全年)")
 _ISO_RE = re.compile(r"^\s*(?P<year>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*$")
 
 
@@ -126,6 +128,9 @@ def parse_period_text(text: Any) -> tuple[int | None, int] | None:
     if text is None:
         return None
     s = unicodedata.normalize("NFKC", str(text))
+    q = _QUARTER_RE.search(s)
+    if q:
+        return (int(q.group("year")) if q.group("year") else None), _QUARTERS[q.group("q")]
     m = _PERIOD_RE.search(s)
     if not m:
         return None

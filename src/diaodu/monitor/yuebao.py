@@ -152,6 +152,7 @@ class _Ctx:
         self.file = file
         self.ws = ws
         self.result = result
+        self.formulas: Worksheet | None = None  # same sheet loaded with formulas, when the file has any
         self.merged_cont: set[tuple[int, int]] = set()  # continuation cells of merged ranges
         for rng in ws.merged_cells.ranges:
             for r in range(rng.min_row, rng.max_row + 1):
@@ -209,6 +210,11 @@ def parse_workbook(path: str | Path, *, year: int | None = None) -> WorkbookPars
     except Exception as exc:  # noqa: BLE001 - report any unreadable file in Chinese
         result.errors.append(ImportMessage(path.name, None, None, None, f"无法打开工作簿（{exc}）"))
         return result
+    formulas = None
+    if _has_formulas(path):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            formulas = load_workbook(path, data_only=False)
     dy, dm = _default_period(path, wb)
     result.year = year or dy
     result.month = dm
@@ -217,9 +223,26 @@ def parse_workbook(path: str | Path, *, year: int | None = None) -> WorkbookPars
         return result
     for ws in wb.worksheets:
         ctx = _Ctx(path.name, ws, result)
+        ctx.formulas = formulas[ws.title] if formulas is not None else None
         _parse_sheet(ctx, result.year, result.month)
     _dedupe(result)
     return result
+
+
+def _has_formulas(path: Path) -> bool:
+    """Cheap scan of the sheet XML for formula elements (``<f>``)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    data = z.read(name)
+                    if b"<f>" in data or b"<f " in data:
+                        return True
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return False
 
 
 def _find_header(ws: Worksheet) -> tuple[int, str] | None:
@@ -320,6 +343,12 @@ def _read_numbers(ctx: _Ctx, r: int, cols: list[_Column]) -> tuple[dict[str, Any
         if col.role in ("ignore", "pp_change"):
             continue
         raw = ws.cell(r, col.col).value
+        if raw is None and ctx.formulas is not None:
+            f = ctx.formulas.cell(r, col.col).value
+            if isinstance(f, str) and f.startswith("="):
+                ctx.error(r, col.col, f"单元格是公式（{f}）但文件中没有计算结果，请用Excel或WPS打开并保存后再导入")
+                bad = True
+                continue
         try:
             v = to_rank(raw) if col.role == "rank" else to_number(raw)
         except NotANumber:
