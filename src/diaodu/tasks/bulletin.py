@@ -405,9 +405,9 @@ class BulletinInput:
     due_soon_days: int = DEFAULT_DUE_SOON_WORKDAYS
     unit_order: Sequence[str] | None = None  # canonical unit order for the per-unit table
     requirements: Sequence[str] = field(default_factory=lambda: (
-        "逾期任务的牵头单位要在5个工作日内书面说明逾期原因，明确整改措施和完成时限，报市政府督查室。",
+        "逾期任务的牵头单位要在5个工作日内书面说明逾期原因，明确整改措施和完成时限，报督查部门。",
         "临期任务的牵头单位要倒排工期、压茬推进，确保按期办结；确需延期的，须在完成时限前提出延期申请。",
-        "各配合单位要主动对接、密切配合，不得推诿扯皮。市政府督查室将持续跟踪问效，对多次逾期的单位予以通报。",
+        "各配合单位要主动对接、密切配合，不得推诿扯皮。督查部门将持续跟踪问效，对多次逾期的单位予以通报。",
     ))
 
 
@@ -440,7 +440,7 @@ def build_bulletin(data: BulletinInput, fonts: FontSet = FontSet()):
     _para(doc, data.recipients, font=fonts.body)
 
     _body(doc, (
-        f"为推动各项工作任务落地见效，市政府督查室对{period}在办督查督办任务进行了梳理核查。"
+        f"为推动各项工作任务落地见效，{data.issuer}对{period}在办督查督办任务进行了梳理核查。"
         f"现将有关情况通报如下。"
     ), fonts)
     _heading(doc, "一、总体情况", fonts)
