@@ -29,11 +29,12 @@ _GOAL = re.compile(r"(?<![与比离距差])(?<!这一)目标|确保|力争|争�
                    r"(?<![主重需纲摘概提简只必])要(?![求素点闻件害])")
 _GOAL_AFTER = re.compile(r"^(?:以上|左右|以内)?的?(?:预期|奋斗|发展|工作|总体)?目标")
 _PAST = re.compile(r"已经|已|完成了|实现了|达到了|以来|去年|上年|同比|累计|截至|截止|共计")
-_PERIOD = re.compile(r"(?:(?:19|20)\d\d|20XX|20xx)[ ]?年(?:[ ]?\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月|上半年|下半年|前三季度|"
+_PERIOD = re.compile(r"(?:截至|截止|至)[ ]?(?:目前|(?:今年)?[ ]?\d{1,2}[ ]?月[ ]?(?:\d{1,2}[ ]?[日号]|底|末|份)?)|"
+                     r"(?:(?:19|20)\d\d|20XX|20xx)[ ]?年(?:[ ]?\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月|上半年|下半年|前三季度|"
                      r"[一二三四]季度|\d{1,2}月份?|前\d{1,2}个月)?|"
-                     r"\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月(?:份)?|前\d{1,2}个月|前[一二三四五六七八九十]{1,2}个月|"
+                     r"(?:今年|去年)?[ ]?\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月(?:份)?|前\d{1,2}个月|前[一二三四五六七八九十]{1,2}个月|"
                      r"今年上半年|今年前三季度|今年一季度|上半年|下半年|前三季度|前两季度|[一二三四]季度|"
-                     r"今年以来|今年|去年|上年|这一年|过去一年|目前|当前|年初以来|截至目前|截至[^，。；]{1,10}?底|\d{1,2}月份|"
+                     r"今年以来|今年|去年|这一年|过去一年|目前|年初以来|\d{1,2}月份|"
                      r"十[二三四五]五(?:期间|时期)?")
 _REGION = re.compile(r"全市|全县|全省|全区|全州|全国|我市|我县|我区|我省|本市|本县|全旗|\*\*|××")
 _BASE_BEFORE = re.compile(r"(?:居|位居|排|排名|在|于|高于|低于|占|比|与|较|超过|相当于|落后|快于|慢于|列|进入|跻身|分别高于|分别低于)$")
@@ -90,17 +91,18 @@ def find_quantities(text: str, norm: str, paras: list[tuple[int, int]],
     para_period = None
     para_region = None
     for ps, pe in paras:
-        # context is carried across paragraphs of one section, reset at a heading
+        # the period is carried across the paragraphs of one section (reset at a heading);
+        # the region is the paragraph's own
+        para_region = None
         while hi < len(hs) and hs[hi] <= ps:
             hi += 1
             para_period = None
-            para_region = None
         for ss, se in sentences(norm, ps, pe):
             recs = _sentence_quantities(text, norm, ss, se, para_period, para_region)
             for q in recs:
                 (targets if q.kind == "target" else figures).append(q)
             p = _nearest(_PERIOD, norm, ss, se)
-            if p:
+            if p and recs and any(q.kind == "figure" for q in recs):
                 para_period = text[p.start():p.end()]
             r = _nearest(_REGION, norm, ss, se)
             if r:

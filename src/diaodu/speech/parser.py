@@ -19,5 +19,5 @@ def parse(text: str, meeting_date: dt.date | None = None,
     ex = Extraction(text=text, doc=doc)
     ex.headings = find_headings(text, norm, paras)
     ex.tasks = find_tasks(text, norm, paras, ex.headings, meeting_date, unit_resolver)
-    ex.targets, ex.figures = find_quantities(text, norm, paras, [p[0] for p in paras])
+    ex.targets, ex.figures = find_quantities(text, norm, paras, [h.start for h in ex.headings])
     return ex
