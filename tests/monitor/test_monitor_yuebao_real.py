@@ -111,3 +111,21 @@ def test_naive_float_rounding_would_not_reproduce_the_ranks(parsed):
             naive = 1 + sum(1 for v in r.values() if v > r[o.region_norm])
             wrong += naive != o.published_rank
     assert wrong > 0
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_every_number_is_traceable_to_its_cell(parsed):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(REAL, data_only=True)
+    for o in parsed.observations:
+        ws = wb[o.sheet]
+        for role, attr in (("value", o.value), ("growth", o.growth), ("rank", o.published_rank)):
+            if attr is None:
+                assert role not in o.cells
+            else:
+                assert float(ws[o.cells[role]].value) == attr, (o.sheet, o.cells[role])
+                assert int(o.cells[role][1:]) == o.row
+        if "region" in o.cells:
+            assert ws[o.cells["region"]].value.strip() == o.region_name
+        assert o.source_file == REAL.name
