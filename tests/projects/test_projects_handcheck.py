@@ -240,3 +240,22 @@ def test_photo_limits_and_problem_to_task(ledger):
     assert fields == {"content": "协调解决“乙县现代物流园项目”问题：融资到位困难，银行贷款审批未通过",
                       "lead_unit": "市金融办", "deadline": date(2025, 7, 31), "leader": "王副市长",
                       "source_ref": "重点项目 B2", "category": "重点项目问题"}
+
+
+def test_project_alerts(ledger):
+    from diaodu.projects.rules import project_alerts, projects_of_leader
+
+    by = {p.code: p for p in ledger}
+    # A3: not started, 0 of 2000 planned → 50 pp behind
+    assert project_alerts(by["A3"], "2025-06") == ["应开未开（计划2025-05-01开工）",
+                                                   "投资完成率0.0%，低于序时进度50.0个百分点"]
+    # B2: due to complete 6-30, stalled, 3000/4000 = 75% (+25 pp, not behind), gap 2800 (6.7%)
+    assert project_alerts(by["B2"], "2025-06") == [
+        "应竣未竣（计划2025-06-30竣工）", "连续3个月无新增投资", "入库缺口2800万元（入库率6.7%）"]
+    # A1 as of 2025-06: 58.33% vs 50% → fine; gap 2200 (37.1%); node overdue
+    assert project_alerts(by["A1"], "2025-06") == ["入库缺口2200万元（入库率37.1%）", "1个节点逾期：主体结构封顶"]
+    # B2's problem deadline 2025-07-31 has passed by 2025-08-15
+    assert "1个问题超过时限未解决" in project_alerts(by["B2"], "2025-07", today=date(2025, 8, 15))
+    # A2 as of 2025-03: 3500/12000 = 29.17% vs 25% → no alert
+    assert project_alerts(by["A2"], "2025-03") == []
+    assert [p.code for p in projects_of_leader(ledger, "王副市长")] == ["B2", "B3"]

@@ -550,3 +550,41 @@ def problem_task_fields(project: Project, problem: Problem) -> dict[str, Any]:
         "source_ref": f"重点项目 {project.code}",
         "category": "重点项目问题",
     }
+
+
+# ---------------------------------------------------------------- alerts (leader / project pages)
+
+def project_alerts(p: Project, month: str, today: date | None = None, config: RulesConfig = DEFAULT_CONFIG,
+                   behind_pp: Decimal = Decimal(10)) -> list[str]:
+    """Short Chinese alerts for one project as of ``month`` (for 我联系的项目 and the project
+    page), most serious first. ``behind_pp``: alert when the project is at least this many
+    percentage points behind 序时进度."""
+    end = month_end(month)
+    today = today or end
+    st = project_status(p, month, today, config)
+    out: list[str] = []
+    if st.due_to_start and not st.started:
+        out.append(f"应开未开（计划{p.planned_start.isoformat()}开工）")
+    if st.due_to_complete and not st.completed:
+        out.append(f"应竣未竣（计划{p.planned_completion.isoformat()}竣工）")
+    if st.stalled:
+        out.append(f"连续{config.stall_months}个月无新增投资")
+    if st.schedule_gap_pp is not None and st.schedule_gap_pp <= -behind_pp:
+        behind = abs(st.schedule_gap_pp).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        out.append(f"投资完成率{fmt_pct(st.completion_rate)}，低于序时进度{behind}个百分点")
+    if st.gap_flag:
+        out.append(f"入库缺口{st.registration_gap}万元（入库率{fmt_pct(st.registration_rate)}）")
+    if st.overdue_nodes:
+        names = "、".join(n.name for n in p.nodes if is_overdue(n, today))
+        out.append(f"{st.overdue_nodes}个节点逾期：{names}")
+    late = [q for q in p.problems if q.status != "已解决" and q.deadline is not None and q.deadline < today]
+    if late:
+        out.append(f"{len(late)}个问题超过时限未解决")
+    if st.over_total:
+        out.append(f"累计完成投资{st.cumulative_completed}万元超过总投资{p.total_investment}万元")
+    return out
+
+
+def projects_of_leader(projects: Iterable[Project], leader: str) -> list[Project]:
+    """我联系的项目: the projects whose 联系/分包市领导 is ``leader``."""
+    return [p for p in projects if p.leader == leader]
