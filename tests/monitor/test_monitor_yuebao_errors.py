@@ -130,3 +130,16 @@ def test_quarter_periods():
     assert parse_period_text("2025年一季度") == (2025, 3)
     assert parse_period_text("前三季度") == (None, 9)
     assert parse_period("2025年上半年") == (2025, 6)
+
+
+def test_side_by_side_periods_are_not_guessed(tmp_path):
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = _county_sheet(wb, "两期并列", "固定资产投资", header=("增速(%)", "增速(%)"), rows=[("双清", 1.0, 2.0)])
+    ws["B3"], ws["C3"] = "1-2月", "1-3月"
+    ws.unmerge_cells("B3:C3")
+    p = tmp_path / "yuebao-2025-01-03.xlsx"
+    wb.save(p)
+    res = parse_workbook(p)
+    assert res.observations == []
+    assert res.skipped_sheets == [("两期并列", "表头有多个“增速”列（可能是多个期间或多个指标并排），无法确定取哪一列，未导入")]

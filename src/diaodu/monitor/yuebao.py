@@ -245,6 +245,20 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
+_ROLE_CN = {"value": "绝对额", "growth": "增速", "rank": "排名"}
+
+
+def _used_columns(ws: Worksheet) -> int:
+    """Last column holding any value (ws.max_column counts formatted empty cells too)."""
+    last = 1
+    for row in ws.iter_rows(values_only=True):
+        for i in range(len(row) - 1, last - 1, -1):
+            if row[i] is not None and str(row[i]).strip() != "":
+                last = i + 1
+                break
+    return last
+
+
 def _find_header(ws: Worksheet) -> tuple[int, str] | None:
     for r in range(1, min(ws.max_row, 8) + 1):
         a = _compact(ws.cell(r, 1).value)
@@ -262,7 +276,7 @@ def _parse_sheet(ctx: _Ctx, default_year: int, default_month: int | None) -> Non
     hidden = ws.sheet_state != "visible"
     hidden_note = "（隐藏工作表）" if hidden else ""
     title = _text(ws.cell(1, 1).value)
-    if _compact(title).replace(" ", "") in ("目录", "目录") or _compact(title) == "目录":
+    if _compact(title) == "目录":
         ctx.skip("目录页，无数据" + hidden_note)
         return
     found = _find_header(ws)
@@ -279,8 +293,9 @@ def _parse_sheet(ctx: _Ctx, default_year: int, default_month: int | None) -> Non
     # period: any cell of the header block (and the title row) that reads as a period
     period = None
     sheet_unit = None
+    maxc = _used_columns(ws)
     for r in range(1, first_data):
-        for c in range(1, ws.max_column + 1):
+        for c in range(1, maxc + 1):
             v = ws.cell(r, c).value
             if isinstance(v, str):
                 if period is None and "月" in v:
@@ -300,7 +315,7 @@ def _parse_sheet(ctx: _Ctx, default_year: int, default_month: int | None) -> Non
     # columns
     cols: list[_Column] = []
     unroled: set[int] = set()
-    for c in range(2, ws.max_column + 1):
+    for c in range(2, maxc + 1):
         texts = []
         for r in ([hrow, sub] if sub else [hrow]):
             if (r, c) not in ctx.merged_cont:
@@ -315,7 +330,7 @@ def _parse_sheet(ctx: _Ctx, default_year: int, default_month: int | None) -> Non
     roles = [c.role for c in cols]
     for role in ("value", "growth", "rank"):
         if roles.count(role) > 1:
-            ctx.skip(f"表头有多个“{role}”列，无法确定取哪一列")
+            ctx.skip(f"表头有多个“{_ROLE_CN[role]}”列（可能是多个期间或多个指标并排），无法确定取哪一列，未导入")
             return
     if not any(r in roles for r in ("value", "growth")):
         ctx.skip("表头中没有“绝对额/增速”等可识别的数据列" + hidden_note)
@@ -405,7 +420,7 @@ def _parse_county_rows(ctx, title, first_data, cols, unroled, year, month) -> No
         if stray and not stray_reported:
             ctx.warn(r, None, f"表头未标注的列中有数值（{', '.join(stray)}等），已忽略")
             stray_reported = True
-        if not vals or bad and not vals:
+        if not vals:
             continue
         cells = {"region": f"A{r}", "indicator": "A1", **cells}
         ctx.result.observations.append(
