@@ -123,7 +123,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             continue
         n = parse_number(m.group("n"))
         cs = _clause_start(norm, ss, m.start())
-        ind = _clean_indicator(norm[cs:m.start()]) or _clean_indicator(norm[_clause_start(norm, ss, cs - 1):cs])
+        ind = _clean_indicator(_strip_verb(norm[cs:m.start()]))
         base = m.group("base") or None
         q = _make(text, norm, ss, se, cs, m.end(), ind, "rank", n, "", para_period, para_region, m.start())
         q.base = base.strip() if base else None
@@ -179,7 +179,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         lead = norm[cs:m.start()] if m.group("pre") else pre_txt
         noun_end = m.end()
         if measure == "diff":
-            lead = re.sub(r"(?:分别)?(?:高于|低于|超过|落后|快于|慢于|比|较|与)[^，。；]*$", "", lead)
+            lead = re.sub(r"(?:分别)?(?:同比|比上年|较上年|高于|低于|超过|落后|快于|慢于|比|较|与)[^，。；]*$", "", lead)
         ind = _clean_indicator(_strip_verb(lead))
         if measure == "diff" and not ind and prev is not None:
             ind = prev_indicator
@@ -189,7 +189,14 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             respective = True
             k = resp_count.get((resp, measure), 0)
             resp_count[(resp, measure)] = k + 1
-            items = _respective_items(norm[cs_full:resp])
+            subj = norm[cs_full:resp]
+            items = _respective_items(subj)
+            if len(items) < 2 and cs_full > ss:
+                prev_cs = _clause_start(norm, ss, cs_full - 1, "，；：。\n！？")
+                items = _respective_items(_PREDICATE.sub("", norm[prev_cs:cs_full - 1]))
+                rest = _clean_indicator(_strip_verb(subj))
+                if rest.startswith("其"):
+                    items = [x + rest[1:] for x in items]
             if len(items) >= 2:
                 ind = items[min(k, len(items) - 1)]
                 cs = cs_full
@@ -218,6 +225,12 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         q.modifier = norm[m.end():m.end() + 1] == "的"
         out.append(q)
         prev, prev_indicator = q, ind or prev_indicator
+    values = [q for q in out if q.measure != "rank"]
+    for q in out:
+        if q.measure == "rank" and (not q.indicator or re.match(r"(?:高于|低于|增长|下降|同比|比|较|分别|其中)", q.indicator)):
+            earlier = [v for v in values if v.anchor < q.anchor and v.indicator]
+            if earlier:
+                q.indicator = earlier[-1].indicator
     _classify(norm, ss, out)
     out = [q for q in out if not (q.kind == "target" and getattr(q, "modifier", False))]
     out.sort(key=lambda q: q.start)
@@ -237,8 +250,13 @@ def _respective_items(subject: str) -> list[str]:
     m = re.match(r"^城乡居民(.+)$", subject)
     if m:
         return ["城镇居民" + m.group(1), "农村居民" + m.group(1)]
-    parts = [x for x in re.split(r"[、和及与]", subject) if x]
+    parts = [x for x in re.split(r"[、和]", subject) if x]
+    if len(parts) >= 2 and "的" in parts[0]:
+        parts[0] = parts[0].rsplit("的", 1)[1]
     return [_clean_indicator(x) for x in parts] if len(parts) >= 2 else []
+
+
+_PREDICATE = re.compile(r"(?:快速|支撑|逐步|稳步|作用|呈现|持续|明显|大幅|继续|均|都|也|保持|实现|增长|回升|加强|增加).*$")
 
 
 def _strip_verb(s: str) -> str:
