@@ -136,8 +136,8 @@ def test_side_by_side_periods_are_not_guessed(tmp_path):
     wb = Workbook()
     wb.remove(wb.active)
     ws = _county_sheet(wb, "两期并列", "固定资产投资", header=("增速(%)", "增速(%)"), rows=[("双清", 1.0, 2.0)])
-    ws["B3"], ws["C3"] = "1-2月", "1-3月"
     ws.unmerge_cells("B3:C3")
+    ws["B3"], ws["C3"] = "1-2月", "1-3月"
     p = tmp_path / "yuebao-2025-01-03.xlsx"
     wb.save(p)
     res = parse_workbook(p)
