@@ -280,7 +280,10 @@ def _project(rng: random.Random, i: int, year: int, last: str, as_of: date, coun
         reg_ratio = rng.uniform(0.85, 1.0)
         reg_from = months[rng.randint(0, min(3, len(months) - 1))]
     weights = [0.6, 0.6, 1.0, 1.1, 1.1, 1.2, 1.1, 1.0, 1.1, 1.1, 1.0, 1.1]
-    active = [m for m in months
+    # the annual plan is spread over the project's active months of the whole year, so a
+    # part-year demo (last_month < 12) shows a realistic part of it
+    year_months = [add_months(f"{year:04d}-01", k) for k in range(12)]
+    active = [m for m in year_months
               if actual_start is not None and m >= month_of(actual_start)
               and (actual_completion is None or m <= month_of(actual_completion))]
     wsum = sum(weights[int(m[5:]) - 1] for m in active) or 1.0
