@@ -47,7 +47,8 @@ _LEAD_STRIP = re.compile(r"^(?:其中|同时|而且|而|但是|但|并且|并|�
 _TAIL_STRIP = re.compile(r"(?:同比|比上年|比去年|分别|实现|完成|达到|达|为|是|共|仅为|仅|只有|已|已经|还|要|的|"
                          r"累计|总共|总计|合计|有|占|均|都|也|又|再|将|可|能|就|突破|超过|不低于|至少|控制在|"
                          r"只|约|近|增长|增速|增幅|提高|上升|下降|减少|回落|较|比| )+$")
-_NOUN_AFTER = re.compile(r"(?:的)?([^\s，。；、：“”（）\d%]{2,12}?)(?=[，。；、：）]|$|和|及|以上|等)")
+_NOUN_AFTER = re.compile(r"(?:的)?([^\s，。；、：“”（）\d%]{2,12}?)(?=[，。；、：）\d ]|$|和|及|以上|等|完成|实现|建成|开工|"
+                         r"尚未|已|没有|未|达到|累计|共|投资|获|被|分别|全部|均|占|脱贫|出列)")
 
 
 _LEAD_CTX = re.compile(rf"^(?:{_PERIOD.pattern}|全市|全县|全省|全区|全国|我市|我县|我区|本市|本县|，| )+")
@@ -213,6 +214,8 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                 na = _NOUN_AFTER.match(norm, m.end(), se)
                 if na and unit not in ("%", "个百分点"):
                     ind = na.group(1)
+        if prev is not None and re.fullmatch(r"[ ]*", norm[prev.end:m.start()]) and prev.end > ss:
+            ind = prev_indicator  # 21401户10.48亿元: the second value of the same thing
         if cont and (not ind or re.fullmatch(r"[\d.个和、 ]*", ind)):
             ind = prev_indicator
             cs = prev.start
