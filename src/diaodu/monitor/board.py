@@ -78,6 +78,15 @@ def source_of(o: ParsedObservation) -> str:
     return f"{o.source_file}:{where}" if o.source_file else where
 
 
+AGGREGATE_REGIONS = {"全市", "市辖区", "城区", "全省"}
+
+
+def default_is_peer(o: ParsedObservation) -> bool:
+    """Peers for ranking: every region except aggregates (全市, 市辖区 …).
+    The service should pass its own test based on the region tree level."""
+    return not o.is_total and o.region_norm not in AGGREGATE_REGIONS
+
+
 def build_board(
     observations: Iterable[ParsedObservation],
     *,
@@ -87,17 +96,19 @@ def build_board(
     previous_ranks: dict[tuple[str, str], int] | None = None,
     catalogue: Sequence[Indicator] = SEED_INDICATORS,
     thresholds: rules.WarningThresholds = rules.WarningThresholds(),
-    is_peer: Callable[[ParsedObservation], bool] = lambda o: not o.is_total,
+    is_peer: Callable[[ParsedObservation], bool] | None = None,
     prefer_own_target: bool = False,
 ) -> list[BoardRow]:
     """Rows for period ``year``-``month``.
 
     For each region × indicator the latest observation of ``year`` with month ≤
     ``month`` is used (a bureau sheet may lag one month); its own period is shown.
-    Ranks are computed among peers (``is_peer``, default: every region but 全市)
+    Ranks are computed among peers (``is_peer``, default: every region but 全市/市辖区)
     having the same indicator and period.  ``previous_ranks`` maps
     (region_norm, indicator_code) to the rank in the previous period.
     """
+    if is_peer is None:
+        is_peer = default_is_peer
     cat = {i.code: i for i in catalogue}
     latest: dict[tuple[str, str], ParsedObservation] = {}
     for o in observations:
