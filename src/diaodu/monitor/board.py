@@ -7,7 +7,7 @@ from the database and calls ``build_board``; no database here.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Callable, Iterable, Literal, Sequence
 
 from . import rules

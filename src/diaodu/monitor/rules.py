@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Hashable, Iterable, Literal, Mapping, Sequence
+from typing import Hashable, Literal, Mapping
 
 Number = float | int | Decimal
 
