@@ -53,7 +53,7 @@ def webhook():
     state: dict = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             recv: WebhookReceiver = state["recv"]
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)

@@ -85,7 +85,7 @@ RELATIONS = {"lead": (True, False), "assist": (False, True), "none": (False, Fal
 def test_matrix(action, role, status, relation):
     is_lead, is_assist = RELATIONS[relation]
     state = state_in(status)
-    call = lambda: apply(state, action, role, is_lead, GOOD_PAYLOAD[action], TODAY,  # noqa: E731
+    call = lambda: apply(state, action, role, is_lead, GOOD_PAYLOAD[action], TODAY,
                          actor_is_assist_unit=is_assist, actor="张三")
     if status not in FROM[action]:
         with pytest.raises(IllegalTransition) as exc:

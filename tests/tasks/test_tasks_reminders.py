@@ -11,10 +11,10 @@ import pytest
 from diaodu.tasks.lifecycle import Status
 from diaodu.tasks.records import TaskRecord
 from diaodu.tasks.reminders import (
+    WECOM_MARKDOWN_MAX_BYTES,
     EmailChannel,
     RetryPolicy,
     UnitContacts,
-    WECOM_MARKDOWN_MAX_BYTES,
     compose_digests,
     deliver_digests,
     dingtalk_signed_url,
@@ -97,7 +97,7 @@ def test_wecom_markdown_payload(webhook):
     url = webhook.url + "/cgi-bin/webhook/send?key=abc-123"
     digests = compose_digests(TASKS, TODAY)
     results = deliver_digests(digests, {"市发展改革委": UnitContacts("市发展改革委", wecom=(url,))})
-    r = [r for r in results if r.channel == "wecom"][0]
+    r = next(r for r in results if r.channel == "wecom")
     assert r.ok and r.attempts == 1 and "abc-123" not in r.target and "key=***" in r.target
     [req] = webhook.requests
     assert req["path"] == "/cgi-bin/webhook/send" and req["query"] == {"key": "abc-123"}

@@ -31,7 +31,7 @@ def test_matches_chinesecalendar_for_every_day(year):
 
 
 def _holiday_name(d):
-    on_holiday, holiday = chinese_calendar.get_holiday_detail(d)
+    _on_holiday, holiday = chinese_calendar.get_holiday_detail(d)
     return getattr(holiday, "value", holiday)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import PurePosixPath, PureWindowsPath
 
-__all__ = ["AttachmentPolicy", "AttachmentMeta", "AttachmentRejected", "check_attachment"]
+__all__ = ["AttachmentMeta", "AttachmentPolicy", "AttachmentRejected", "check_attachment"]
 
 # extension -> (MIME type, sniffing rule)
 _TYPES: dict[str, tuple[str, str]] = {

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -41,21 +41,21 @@ from diaodu.tasks.lifecycle import DEFAULT_DUE_SOON_WORKDAYS, Status
 from diaodu.tasks.records import TaskRecord
 
 __all__ = [
-    "FontSet",
     "BulletinInput",
-    "UnitStats",
-    "OverdueRow",
-    "compute_unit_stats",
-    "rank_units",
-    "overdue_rows",
-    "format_rate",
-    "build_bulletin",
-    "write_bulletin",
+    "FontSet",
     "MemoInput",
+    "OverdueRow",
+    "UnitStats",
+    "build_bulletin",
     "build_followup_memo",
+    "compute_unit_stats",
+    "format_rate",
+    "overdue_rows",
+    "parse_ledger_xlsx",
+    "rank_units",
+    "write_bulletin",
     "write_followup_memo",
     "write_ledger_xlsx",
-    "parse_ledger_xlsx",
     "write_template",
 ]
 
@@ -382,7 +382,7 @@ def _period_label(period: str) -> str:
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", period.strip())
     if m:
         return f"{int(m[1])}年{int(m[2])}月"
-    m = re.fullmatch(r"(\d{4})-Q([1-4])", period.strip(), flags=re.I)
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", period.strip(), flags=re.IGNORECASE)
     if m:
         return f"{m[1]}年第{'一二三四'[int(m[2]) - 1]}季度"
     return period

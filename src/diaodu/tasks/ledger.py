@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from calendar import monthrange
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -30,14 +30,14 @@ from diaodu.tasks.lifecycle import STATUS_LABELS, Status
 __all__ = [
     "LEDGER_COLUMNS",
     "LEDGER_REQUIRED_COLUMNS",
-    "LedgerRow",
     "LedgerIssue",
     "LedgerParseError",
+    "LedgerRow",
+    "parse_deadline_text",
+    "parse_ledger_xlsx",
+    "split_units",
     "write_ledger_xlsx",
     "write_template",
-    "parse_ledger_xlsx",
-    "parse_deadline_text",
-    "split_units",
 ]
 
 LEDGER_COLUMNS = ("序号", "任务内容", "牵头单位", "配合单位", "完成时限", "所属章节", "原文位置", "状态", "责任领导")
@@ -253,8 +253,8 @@ def parse_ledger_xlsx(path: str | Path, *, default_year: int | None = None) -> l
             except ValueError as exc:
                 issues.append(LedgerIssue(fname, sheet, r, ref("状态", r), str(exc)))
 
-        def opt(col: str) -> str | None:
-            return _cell_text(values.get(col)) or None if col in colmap else None
+        def opt(col: str, values=values) -> str | None:
+            return (_cell_text(values.get(col)) or None) if col in colmap else None
 
         rows.append(
             LedgerRow(

@@ -24,35 +24,36 @@ their unit leads or assists), leader (comment).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any
 
 from diaodu.tasks.workdays import workdays_between
 
 __all__ = [
-    "Status",
-    "Action",
-    "Role",
-    "STATUS_LABELS",
     "ACTION_LABELS",
-    "ROLE_LABELS",
+    "DEFAULT_DUE_SOON_WORKDAYS",
     "OPEN_STATUSES",
-    "TaskState",
-    "ExtensionRecord",
-    "TaskEvent",
-    "Transition",
-    "LifecycleError",
-    "IllegalTransition",
-    "PermissionDenied",
-    "InvalidPayload",
-    "TRANSITIONS",
+    "ROLE_LABELS",
     "ROLE_RULES",
+    "STATUS_LABELS",
+    "TRANSITIONS",
+    "Action",
+    "DeadlineFlags",
+    "ExtensionRecord",
+    "IllegalTransition",
+    "InvalidPayload",
+    "LifecycleError",
+    "PermissionDenied",
+    "Role",
+    "Status",
+    "TaskEvent",
+    "TaskState",
+    "Transition",
     "allowed_actions",
     "apply",
-    "DeadlineFlags",
     "deadline_flags",
-    "DEFAULT_DUE_SOON_WORKDAYS",
 ]
 
 DEFAULT_DUE_SOON_WORKDAYS = 3
@@ -70,7 +71,7 @@ class Status(StrEnum):
         return STATUS_LABELS[self]
 
     @classmethod
-    def parse(cls, value: "str | Status") -> "Status":
+    def parse(cls, value: str | Status) -> Status:
         """Accept the enum value (``in_progress``) or the Chinese label (``推进中``)."""
         if isinstance(value, Status):
             return value
@@ -237,7 +238,7 @@ class TaskState:
     extensions: tuple[ExtensionRecord, ...] = ()
 
     @classmethod
-    def new(cls, deadline: dt.date | None) -> "TaskState":
+    def new(cls, deadline: dt.date | None) -> TaskState:
         return cls(status=Status.PENDING, deadline=deadline, original_deadline=deadline)
 
 

@@ -27,10 +27,10 @@ import smtplib
 import ssl
 import time
 import urllib.parse
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
-from typing import Callable, Iterable, Mapping, Sequence
 
 import httpx
 
@@ -38,21 +38,21 @@ from diaodu.tasks.lifecycle import DEFAULT_DUE_SOON_WORKDAYS, Status
 from diaodu.tasks.records import TaskRecord
 
 __all__ = [
-    "DigestItem",
-    "UnitDigest",
-    "compose_digests",
-    "UnitContacts",
-    "RetryPolicy",
+    "WECOM_MARKDOWN_MAX_BYTES",
     "AttemptRecord",
-    "DeliveryResult",
     "DeliveryError",
-    "EmailChannel",
-    "WeComRobot",
+    "DeliveryResult",
+    "DigestItem",
     "DingTalkRobot",
-    "send_with_retry",
+    "EmailChannel",
+    "RetryPolicy",
+    "UnitContacts",
+    "UnitDigest",
+    "WeComRobot",
+    "compose_digests",
     "deliver_digests",
     "dingtalk_signed_url",
-    "WECOM_MARKDOWN_MAX_BYTES",
+    "send_with_retry",
 ]
 
 WECOM_MARKDOWN_MAX_BYTES = 4096
@@ -380,7 +380,7 @@ class WeComRobot:
 
 def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int) -> str:
     """Append DingTalk's ``timestamp`` and ``sign`` (加签) to a robot webhook URL."""
-    string_to_sign = f"{timestamp_ms}\n{secret}".encode("utf-8")
+    string_to_sign = f"{timestamp_ms}\n{secret}".encode()
     digest = hmac.new(secret.encode("utf-8"), string_to_sign, digestmod=hashlib.sha256).digest()
     sign = urllib.parse.quote_plus(base64.b64encode(digest))
     sep = "&" if urllib.parse.urlsplit(url).query else "?"

@@ -28,12 +28,12 @@ import chinese_calendar
 from chinese_calendar import constants as _cc
 
 __all__ = [
-    "official_calendar_range",
+    "add_workdays",
     "has_official_calendar",
     "is_workday",
-    "add_workdays",
-    "workdays_between",
     "next_workday",
+    "official_calendar_range",
+    "workdays_between",
 ]
 
 _ONE_DAY = dt.timedelta(days=1)
