@@ -18,6 +18,7 @@ _VALUE = re.compile(rf"(?P<pre>突破|超过|超|不低于|不少于|至少|不�
 _RANK = re.compile(r"(?P<verb>位居|居于|居|排名|排在|排|位列|列|进入|跻身|取得了?|保持|名列|稳居|处于)"
                    r"(?P<base>全[国省市县区州]|全省平均|全市平均|[^\s，。；、第前倒]{1,6}?)?(?:的)?"
                    r"(?P<bot>倒数)?(?P<kind>第|前)(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?:位|名)?")
+_RANK_PAREN = re.compile(r"(?<=[^\s，。；、：（）])（第(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?:位|名)?）")
 _RANK_CHANGE = re.compile(r"(?P<verb>前移|后移|前进|后退|上升|下降|提升|提高|下滑|后移了|前移了|上升了|下降了)"
                           r"(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})个?位")
 _GROWTH = re.compile(r"(?:同比|比上年|比去年)?(?:增长|增加|提高|上升|增速为|增速达|增速|增幅为?|下降|减少|回落|下滑|降低|"
@@ -133,6 +134,12 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             q.qualifier = "<="
         out.append(q)
         spans.append((m.start(), m.end()))
+    for m in _RANK_PAREN.finditer(norm, ss, se):
+        cs = _clause_start(norm, ss, m.start())
+        q = _make(text, norm, ss, se, cs, m.end(), _clean_indicator(norm[cs:m.start()]), "rank",
+                  parse_number(m.group("n")), "", para_period, para_region, m.start())
+        out.append(q)
+        spans.append((m.start(), m.end()))
     for m in _RANK_CHANGE.finditer(norm, ss, se):
         n = parse_number(m.group("n"))
         if n is not None and re.match(r"后|下", m.group("verb")):
@@ -179,6 +186,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             value = int(value)
         lead = norm[cs:m.start()] if m.group("pre") else pre_txt
         noun_end = m.end()
+        counted = False
         if measure == "diff":
             lead = re.sub(r"(?:分别)?(?:同比|比上年|较上年|高于|低于|超过|落后|快于|慢于|比|较|与)[^，。；]*$", "", lead)
         ind = _clean_indicator(_strip_verb(lead))
@@ -203,10 +211,11 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                 cs = cs_full
         elif unit not in ("%", "个百分点") and unit in _COUNT_UNITS:
             na = _NOUN_AFTER.match(norm, m.end(), se)
-            if na and (not ind or _VERB_END.search(norm[cs:m.start()])):
+            if na and (not ind or _VERB_END.search(norm[cs:m.start()]) or norm[cs:m.start()].rstrip().endswith("等")):
                 ind = _clean_indicator(na.group(1))
                 noun_end = na.end(1)
                 cs = m.start()
+                counted = True
         if not ind:
             if prev is not None and (respective or norm[cs - 1:cs] == "、"):
                 ind = prev_indicator
@@ -226,6 +235,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         if measure == "diff":
             q.base = _base(norm, cs, ns)
         q.modifier = norm[m.end():m.end() + 1] == "的"
+        q.counted = counted
         out.append(q)
         prev, prev_indicator = q, ind or prev_indicator
     values = [q for q in out if q.measure != "rank"]
@@ -235,7 +245,17 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             if earlier:
                 q.indicator = earlier[-1].indicator
     _classify(norm, ss, out)
-    out = [q for q in out if not (q.kind == "target" and getattr(q, "modifier", False))]
+    for i, q in enumerate(out):
+        if q.kind != "target":
+            continue
+        clause_end = se
+        for j in range(q.end, se):
+            if norm[j] in "，；。":
+                clause_end = j
+                break
+        later = any(o.anchor > q.anchor and o.anchor < clause_end for o in out)
+        if q.modifier or (q.counted and later):
+            q.kind = "figure"  # 总投资10亿元的93个项目: descriptions of what the target is about
     out.sort(key=lambda q: q.start)
     return out
 
@@ -270,13 +290,17 @@ def _strip_verb(s: str) -> str:
 def _measure(norm: str, cs: int, ns: int, unit: str, pre: str) -> tuple[str, int]:
     near = norm[max(cs, ns - 10):ns]
     if unit == "个百分点":
-        sign = -1 if _NEG.search(near) and not re.search(r"相差", near) else 1
+        clause = norm[cs:ns]
+        sign = -1 if _NEG.search(clause) and not re.search(r"相差", near) else 1
         return "diff", sign
     if unit == "%":
         g = re.search(r"(同比|比上年|比去年)?(增长|增加|提高|上升|增速为|增速达|增速|增幅为?|下降|减少|回落|下滑|降低|负增长|回升|增|降|减)了?[ ]?(?:达到?|为)?[ ]?$", near)
         if g:
             sign = -1 if re.search(r"下降|减少|回落|下滑|降低|负增长|降|减", g.group(2)) else 1
             return "growth", sign
+        g = re.search(r"(增长|增|下降|降|减少|回落|下滑)(?:幅度|幅)(?:达到?|为)?[ ]?$", near)
+        if g:
+            return "growth", (-1 if g.group(1) in ("下降", "降", "减少", "回落", "下滑") else 1)
         return "ratio", 1
     if re.search(r"(?:相差|差了?|欠|缺口|高于|低于|多|少|超出|落后|短收)[^，。；]{0,4}$", near):
         sign = -1 if re.search(r"(?:(?<!相)差了?|欠|缺口|低于|少|落后|短收)[^，。；]{0,4}$", near) else 1

@@ -74,6 +74,7 @@ class Quantity:
     from_bottom: bool = False
     kind: str = "figure"  # or "target"
     anchor: int = 0  # offset of the value inside the text
+    counted: bool = False  # a count of named things (93个投资项目)
     modifier: bool = False  # the value qualifies a noun (总投资10亿元的项目)
 
     def to_dict(self) -> dict[str, Any]:
