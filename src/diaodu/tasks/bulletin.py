@@ -583,7 +583,7 @@ def build_followup_memo(data: MemoInput, fonts: FontSet = FontSet()):
                      _fmt_date(t.deadline) if t.deadline else "长期坚持"])
     size = Pt(10.5) if len(rows) <= 12 else Pt(9)
     _table(doc, ["序号", "议定事项", "牵头单位", "配合单位", "责任\n领导", "完成时限"], rows,
-           [9, 57, 28, 28, 15, 31], fonts, left_cols=(1,), size=size, pad=1)
+           [9, 54, 28, 28, 15, 34], fonts, left_cols=(1,), size=size, pad=1)
 
     sign_by = add_workdays(data.today, data.sign_within_workdays)
     _para(doc, "办理要求：", font=fonts.heading, size=SIZE_XIAO4, pitch=Pt(22), space_before=8)
