@@ -173,3 +173,14 @@ def test_columns_may_be_reordered_and_extra_columns_ignored(tmp_path):
     ws["A1"] = "备注"
     wb.save(path)
     assert parse_ledger(path) == demo.projects
+
+
+def test_list_names_with_separators_are_refused_on_export(tmp_path):
+    p = generate_demo(n_projects=1, n_leads=0).projects[0]
+    p.lists = ("省重点,第一批",)
+    with pytest.raises(ValueError, match="清单名称不能包含"):
+        write_ledger([p], tmp_path / "x.xlsx")
+    p.lists = ("省重点",)
+    p2 = Project(**{**p.__dict__, "name": "另一个"})
+    with pytest.raises(ValueError, match="项目编码重复"):
+        write_ledger([p, p2], tmp_path / "x.xlsx")

@@ -37,6 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .models import PROBLEM_STATUSES, REG_STATUSES, STAGES, ZERO, MonthlyReport, Node, Problem, Project
 
 LIST_SEP = "、"
+LIST_SEPARATORS = "、,，;；"   # accepted between list names on import
 SHEET_PROJECTS, SHEET_NODES, SHEET_PROBLEMS = "项目", "节点", "问题"
 SHEET_MONTHLY, SHEET_HELP = "月度", "说明"
 
@@ -244,7 +245,7 @@ def parse_lists(value: Any) -> tuple[str, ...]:
     text = parse_text(value)
     if not text:
         return ()
-    parts = [p.strip() for p in re.split(r"[、,，;；]", text)]
+    parts = [p.strip() for p in re.split("[" + LIST_SEPARATORS + "]", text)]
     return tuple(dict.fromkeys(p for p in parts if p))
 
 
@@ -426,8 +427,8 @@ def ledger_warnings(projects: Sequence[Project]) -> list[str]:
 def _cell_value(kind: str, value: Any) -> Any:
     if kind == "lists":
         for name in value:
-            if LIST_SEP in name:
-                raise ValueError(f"清单名称不能包含“{LIST_SEP}”：{name}")
+            if any(sep in name for sep in LIST_SEPARATORS):
+                raise ValueError(f"清单名称不能包含顿号、逗号或分号：{name}")
         return LIST_SEP.join(value) or None
     if kind == "money":
         return value
