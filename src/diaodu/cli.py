@@ -75,7 +75,7 @@ def db_upgrade() -> None:
     """创建或升级数据库结构（可重复执行）。"""
     settings = _settings()
     migrate.upgrade(settings.database_url)
-    typer.echo(f"数据库已是最新版本（{migrate.current_revision(settings.database_url)}）：{_safe_url(settings.database_url)}")
+    typer.echo(f"数据库已是最新版本（{'、'.join(sorted(migrate.current_revisions(settings.database_url)))}）：{_safe_url(settings.database_url)}")
 
 
 @app.command()

@@ -89,6 +89,23 @@ def register_demo_loader(name: str, loader: DemoLoader) -> None:
         DEMO_LOADERS.append((name, loader))
 
 
+MODULE_SEEDS = ("monitor", "speech", "tasks", "projects")
+
+
+def _discover_loaders() -> None:
+    """A module adds demo data by shipping ``diaodu/<module>/seed.py`` with ``load_demo(session, actor, rng)``."""
+    import importlib
+
+    for name in MODULE_SEEDS:
+        try:
+            module = importlib.import_module(f"diaodu.{name}.seed")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"diaodu.{name}.seed":
+                raise
+            continue
+        register_demo_loader(name, module.load_demo)
+
+
 def is_loaded(session: Session) -> bool:
     return session.scalar(select(Region).where(Region.name == CITY)) is not None
 
@@ -146,6 +163,7 @@ def load_demo(session: Session, admin_password: str | None = None) -> list[DemoL
                               unit_id=units[login.unit].id if login.unit else None,
                               display_name=_display(login))
         logins.append(login)
+    _discover_loaders()
     for name, loader in DEMO_LOADERS:
         loader(session, actor, random.Random(f"{SEED}-{name}"))
     log_event(session, "demo", "demo", None, note="载入演示数据：示范市")

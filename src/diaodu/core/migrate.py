@@ -28,23 +28,46 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Create or upgrade the schema; running it again changes nothing (idempotent)."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Create or upgrade the schema; running it again changes nothing (idempotent).
+
+    Each module keeps its own migration branch off the foundation revision, so ``heads``."""
     ensure_sqlite_dir(url)
     command.upgrade(alembic_config(url), revision)
 
 
-def current_revision(url: str) -> str | None:
+def current_revisions(url: str) -> set[str]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return set(MigrationContext.configure(conn).get_current_heads())
     finally:
         engine.dispose()
 
 
-def head_revision(url: str = "sqlite://") -> str | None:
-    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def revision(message: str, branch: str | None = None, rev_id: str | None = None) -> None:
+    """Developers: autogenerate a migration from the models (against a scratch SQLite database).
+
+    A module's first migration starts its own branch: ``branch="monitor"`` with the foundation
+    revision as parent; later ones continue from that branch's head."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/scratch.db"
+        upgrade(url)
+        cfg = alembic_config(url)
+        head = None
+        if branch:
+            script = ScriptDirectory.from_config(cfg)
+            labelled = [r for r in script.get_revisions("heads") if branch in (r.branch_labels or set())]
+            labelled += [r for r in script.walk_revisions() if branch in (r.branch_labels or set())]
+            head = f"{branch}@head" if labelled else "0001"
+        command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id, head=head,
+                         branch_label=branch if branch and head == "0001" else None)
 
 
 def table_names(url: str) -> list[str]:
