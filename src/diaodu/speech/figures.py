@@ -165,7 +165,9 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             continue
         if unit == "个" and (after[:1] in "第" or after[:1].isdigit()):
             continue
-        if re.match(r"[^，。；、]{0,14}?中(?:[，、]|有|仅|只|我|共|就|排)", norm[m.end():m.end() + 18]):
+        if unit in ("个", "条", "项", "件") and _RHETORIC.match(norm, m.end()):
+            continue  # 三个方面, X条政策: counts of talking points, not figures
+        if re.match(r"[^，。；、]{0,14}?(?<![集])中(?![心国小央型期层华间医高等])", norm[m.end():m.end() + 18]):
             continue  # a denominator: 23项主要经济指标中…
         if norm[max(ss, ns - 2):ns] in ("年产", "年销") or norm[max(ss, ns - 1):ns] in ("过", "超"):
             continue  # capacities and size classes (年产5万吨…, 过100亿元的企业) name a thing
@@ -260,6 +262,8 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
     return out
 
 
+_RHETORIC = re.compile(r"[ ]?(?:方面|小时|政策|措施|意见|文件|问题|环节|领域|原则|要求|机制|字|句话|关键|坚持|导向|"
+                       r"重点|转变|结合|统筹|着力点|抓手|目标|任务|体系|层面|阶段)")
 _COUNT_UNITS = set("个项家户件次名座人届条处套部头只亩吨班辆台批宗笔所栋间张") | {"万户", "万人", "万名", "万亩", "万吨"}
 _VERB_END = re.compile(r"(?:抓好|推进|实施|新建|建成|引进|培育|签约|开工|拥有|共有|有|对|涉及|办理|完成|新增|累计|发放|"
                        r"落地|争取|启动|建设|打造|储备|谋划|实现|带动|解决|组织|开展|举办|召开|出台|获批|设立|"
