@@ -169,3 +169,12 @@ def test_followup_memo(tmp_path):
     text = "\n".join(p.text for p in doc.paragraphs)
     # sign-off within 2 working days of Tue 2026-11-24 -> Thu 11-26
     assert "请各牵头单位于2026年11月26日前在调度台签收" in text
+
+
+def test_period_bounds():
+    from diaodu.tasks.bulletin import period_bounds
+
+    assert period_bounds("2026-02") == (D(2026, 2, 1), D(2026, 2, 28))
+    assert period_bounds("2026-q4") == (D(2026, 10, 1), D(2026, 12, 31))
+    with pytest.raises(ValueError, match="统计期「2026-13」格式不正确"):
+        period_bounds("2026-13")

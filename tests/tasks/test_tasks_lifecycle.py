@@ -2,6 +2,8 @@ import datetime as dt
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diaodu.tasks.lifecycle import (
     Action,
@@ -233,3 +235,31 @@ def test_status_parse():
     with pytest.raises(ValueError, match="无法识别的任务状态"):
         Status.parse("搁置")
     assert issubclass(IllegalTransition, LifecycleError)
+
+_ACTORS = [("admin", False, False), ("dispatcher", False, False), ("reporter", True, False),
+           ("reporter", False, True), ("leader", False, False)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(list(FROM)), st.sampled_from(_ACTORS), st.integers(0, 20)), max_size=25))
+def test_random_sequences_keep_invariants(steps):
+    today = D(2026, 9, 1)
+    state = TaskState.new(D(2026, 10, 30))
+    for action, (role, lead, assist), gap in steps:
+        today += dt.timedelta(days=gap)
+        payload = dict(GOOD_PAYLOAD[action])
+        if action == "request_extension":
+            payload["new_deadline"] = max(state.deadline, today) + dt.timedelta(days=30)
+        before = state
+        try:
+            state = apply(state, action, role, lead, payload, today, actor_is_assist_unit=assist).state
+        except LifecycleError:
+            assert state is before
+            continue
+        assert state.original_deadline == D(2026, 10, 30)
+        assert state.deadline >= before.deadline
+        assert len(state.extensions) >= len(before.extensions)
+        if before.status is Status.CLOSED:
+            assert state.status is Status.CLOSED  # terminal
+        assert (state.status is Status.EXTENSION_REQUESTED) == (state.requested_deadline is not None)
+        assert (state.closed_on is not None) == (state.status is Status.CLOSED)

@@ -210,3 +210,12 @@ def test_send_with_retry_generic():
 def test_redact_url():
     assert redact_url("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET") == \
         "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***"
+
+
+def test_should_send_today():
+    from diaodu.tasks.reminders import should_send_today
+
+    assert should_send_today(D(2026, 10, 8), None)
+    assert not should_send_today(D(2026, 10, 3), None)  # National Day holiday
+    assert should_send_today(D(2026, 10, 10), D(2026, 10, 9))  # make-up Saturday
+    assert not should_send_today(D(2026, 10, 9), D(2026, 10, 9))

@@ -52,6 +52,7 @@ __all__ = [
     "format_rate",
     "overdue_rows",
     "parse_ledger_xlsx",
+    "period_bounds",
     "rank_units",
     "write_bulletin",
     "write_followup_memo",
@@ -376,6 +377,24 @@ def _heading(doc, text: str, fonts: FontSet):
 
 def _body(doc, text: str, fonts: FontSet, **kw):
     return _para(doc, text, font=fonts.body, indent_chars=2, **kw)
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of ``YYYY-MM`` or ``YYYY-Qn`` (for the caller's task query and a
+    default ``today`` of ``min(period end, real today)``)."""
+    from calendar import monthrange
+
+    text = period.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if m and 1 <= int(m[2]) <= 12:
+        y, mo = int(m[1]), int(m[2])
+        return dt.date(y, mo, 1), dt.date(y, mo, monthrange(y, mo)[1])
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", text, flags=re.IGNORECASE)
+    if m:
+        y, q = int(m[1]), int(m[2])
+        end_month = q * 3
+        return dt.date(y, end_month - 2, 1), dt.date(y, end_month, monthrange(y, end_month)[1])
+    raise ValueError(f"统计期「{period}」格式不正确，应为 YYYY-MM 或 YYYY-Qn（如 2026-11、2026-Q4）")
 
 
 def _period_label(period: str) -> str:

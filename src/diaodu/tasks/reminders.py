@@ -53,6 +53,7 @@ __all__ = [
     "deliver_digests",
     "dingtalk_signed_url",
     "send_with_retry",
+    "should_send_today",
 ]
 
 WECOM_MARKDOWN_MAX_BYTES = 4096
@@ -158,6 +159,13 @@ class UnitDigest:
                 shown += 1
         note = f"……另有{total_items - shown}项未列出，请登录调度台查看"
         return "\n".join(head + kept + ["", note] + tail)
+
+
+def should_send_today(today: dt.date, last_sent_on: dt.date | None) -> bool:
+    """The daily job's gate: working days only (no reminders over 国庆/春节), once per day."""
+    from diaodu.tasks.workdays import is_workday
+
+    return is_workday(today) and (last_sent_on is None or last_sent_on < today)
 
 
 def compose_digests(
