@@ -107,7 +107,7 @@ def find_quantities(text: str, norm: str, paras: list[tuple[int, int]],
             if p and recs and any(q.kind == "figure" for q in recs):
                 para_period = text[p.start():p.end()]
             r = _nearest(_REGION, norm, ss, se)
-            if r:
+            if r and (para_region is None or not para_region.startswith("全") or text[r.start():r.end()].startswith("全")):
                 para_region = text[r.start():r.end()]
     return targets, figures
 
