@@ -56,7 +56,8 @@ _LEAD_CTX = re.compile(rf"^(?:{_PERIOD.pattern}|全市|全县|全省|全区|全�
 
 
 def _clean_indicator(pre: str) -> str:
-    pre = re.sub(r"仅仅|仅|也才|才|只", "", pre)
+    pre = re.sub(r"仅仅|仅|也才|才|只|(?<=[拉降升长加少])了", "", pre)
+    pre = re.sub(r"^.{0,6}?(?:直接导致|导致|致使|使得|造成)", "", pre)
     for _ in range(3):
         pre = _LEAD_CTX.sub("", pre)
         pre = _LEAD_STRIP.sub("", pre)
