@@ -240,11 +240,6 @@ def _add_lines(p, text: str, font: str, size, bold, latin: str) -> None:
             run._element.insert(run._element.index(run._element.find(qn("w:t"))), OxmlElement("w:br"))
 
 
-def _fix_empty_cell_paragraph(cell):
-    # A new cell holds one empty paragraph; reuse it for the first line.
-    return cell.paragraphs[0]
-
-
 def _cell_text(cell, text: str, *, font: str, size=SIZE_XIAO4, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER,
                latin="Times New Roman", pad=2):
     p = cell.paragraphs[0]
