@@ -66,7 +66,6 @@ def test_bad_inputs(tmp_path):
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="shared eval set not available")
-@pytest.mark.xfail(reason="figures/targets fields still below the issue minimums (see docs/speech.md)", strict=False)
 def test_cli_on_dev_gold_meets_minimums(tmp_path):
     _run_and_check(tmp_path, MINIMUMS)
 
