@@ -33,6 +33,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         r"|通过[一二三四五六七八九十两\d]+(?:[到至\-~][一二三四五六七八九十两\d]+)?[ ]?年(?:的)?(?:时间|努力)")),
     ("thisyear", re.compile(r"今年")),
 ]
+_TRIGGER = re.compile(r"月|年|季度|十[二三四五]五|近期|最近|近日|内|时间|努力")
 _NOT_START = re.compile(r"^(?:开始|起|以来|后|期间|份以来|初|每)")
 _FREQ_BEFORE = re.compile(r"(?:从|自|每|截至|截止)[ ]?$")
 
@@ -118,6 +119,8 @@ def _from_month_end(y: str, mon: int | None, day: int | None, end: str) -> str |
 def find_deadline(text: str, norm: str, start: int, end: int,
                   meeting: dt.date | None = None) -> Deadline | None:
     """First deadline in norm[start:end], or None."""
+    if not _TRIGGER.search(norm, start, end):
+        return None
     best: tuple[int, int, str, re.Match[str]] | None = None
     for kind, rx in _PATTERNS:
         for m in rx.finditer(norm, start, end):

@@ -74,7 +74,14 @@ def _clause_start(norm: str, lo: int, pos: int, bounds: str = "，；：。、\n
 
 def _nearest(rx: re.Pattern[str], norm: str, lo: int, hi: int) -> re.Match[str] | None:
     last = None
-    for m in rx.finditer(norm, lo, hi):
+    key = (id(norm), rx.pattern, lo)
+    cached = _MATCH_CACHE.get(key)
+    if cached is None:
+        cached = [m for m in rx.finditer(norm, lo, _SENT_END_CACHE.get((id(norm), lo), hi))]
+        _MATCH_CACHE[key] = cached
+    for m in cached:
+        if m.end() > hi:
+            break
         before = norm[max(0, m.start() - 4):m.start()]
         after = norm[m.end():m.end() + 3]
         if rx is _REGION and (_BASE_BEFORE.search(before) or _BASE_AFTER.match(after)):
@@ -113,8 +120,18 @@ def find_quantities(text: str, norm: str, paras: list[tuple[int, int]],
     return targets, figures
 
 
+_QUICK = re.compile(r"[\dXx×*]|第|前|[一二两三四五六七八九十百千](?:个百分点|亿|万元|%|倍)")
+_MATCH_CACHE: dict = {}
+_SENT_END_CACHE: dict = {}
+
+
 def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Quantity]:
     out: list[Quantity] = []
+    _MATCH_CACHE.clear()  # per-sentence cache of period/region matches
+    _SENT_END_CACHE.clear()
+    _SENT_END_CACHE[(id(norm), ss)] = se
+    if not _QUICK.search(norm, ss, se):
+        return out
     spans: list[tuple[int, int]] = []
     prev: Quantity | None = None
     prev_indicator = ""

@@ -75,25 +75,17 @@ def paragraphs(norm: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if norm[s:e].strip()]
 
 
+_SENT_RE = re.compile(r"[^。！？]+")
+
+
 def sentences(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences of one paragraph: split after 。！？ (closing quotes stay with the sentence).
 
-    The span excludes the closing punctuation and surrounding spaces.
+    The span excludes the closing punctuation and surrounding spaces and newlines.
     """
-    out = []
-    s = start
-    i = start
-    while i < end:
-        c = norm[i]
-        if c in SENT_END:
-            out.append((s, i))
-            i += 1
-            s = i
-            continue
-        i += 1
-    out.append((s, end))
     res = []
-    for a, b in out:
+    for m in _SENT_RE.finditer(norm, start, end):
+        a, b = m.span()
         while a < b and norm[a] in " \n":
             a += 1
         while b > a and norm[b - 1] in " \n":
