@@ -8,7 +8,7 @@ from typing import Callable
 from .deadlines import find_deadline
 from .model import Heading, Task
 from .normalise import sentences
-from .units import _clean, _token_re, find_units, generic
+from .units import _clean, _token_re, find_units, generic, split_he
 
 DIRECTIVE = re.compile(r"要|务必|必须|确保|抓紧|加快|将|决定|力争|争取|负责|牵头|希望|请|须|应当|立即|尽快|务求|"
                        r"督促|责任单位|牵头单位|配合单位|完成时限|力保")
@@ -29,7 +29,7 @@ def _label_units(norm: str, start: int, end: int) -> tuple[list[str], list[str]]
         stop = m.end()
         while stop < end and norm[stop] not in "；;。）)\n" and not _LABEL.match(norm, stop):
             stop += 1
-        names = [x for x in (_clean(t.group()) for t in tok.finditer(norm, m.end(), stop)) if x]
+        names = [x for t in tok.finditer(norm, m.end(), stop) for x in map(_clean, split_he(t.group())) if x]
         (assist if m.group("kind") in ("配合单位", "协办单位", "配合部门") else lead).extend(names)
     return lead, assist
 

@@ -33,7 +33,19 @@ _COLLECTIVE = (r"(?:各|有关|相关|全市各|全县各)(?:县（市、区）|
                r"|(?:各|有关)[^\s、，。；：要将等的]{1,6}(?:办公室|工作组|专班|指挥部)"
                r"|县（市、区）|县（市）区|县（市）|县市区"
                r"|各级[^\s、，。；等]{1,4}部门")
-_ORGAN = rf"(?:[X×*]{{1,3}}{_NC}{{1,12}}(?:{_STRONG})|[{_LEVEL}]{_NC}{{0,12}}(?:{_STRONG}|{_WEAK})|{_NC}{{1,12}}(?:{_STRONG}))"
+_NH = rf"(?:{_NC}|和(?=[^{_LEVEL}]))"  # 和 may sit inside a name: 省经济和信息化厅, 住房和城乡建设局
+_ORGAN = rf"(?:[X×*]{{1,3}}{_NH}{{1,12}}(?:{_STRONG})|[{_LEVEL}]{_NH}{{0,12}}(?:{_STRONG}|{_WEAK})|{_NC}{{1,12}}(?:{_STRONG}))"
+_ENDS_STRONG = re.compile(rf"(?:{_STRONG})$")
+
+
+def split_he(tok: str) -> list[str]:
+    """马营镇和华岭镇 -> two names; 省经济和信息化厅 stays one."""
+    if "和" not in tok:
+        return [tok]
+    left, _, right = tok.partition("和")
+    if _ENDS_STRONG.search(left) and right:
+        return [left] + split_he(right)
+    return [tok]
 
 
 @lru_cache(maxsize=None)
@@ -138,7 +150,7 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
     if not m:
         return None
     gs = m.start()
-    parts = [norm[m.start():m.end()]]
+    parts = split_he(norm[m.start():m.end()])
     ge = m.end()
     while True:
         sep = _SEP.match(norm, ge, end)
@@ -147,7 +159,7 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
         nxt = _token_re().match(norm, sep.end(), end)
         bare = re.match(rf"[{_LEVEL}](?=[、])", norm[sep.end():end]) if sep.group() == "、" else None
         if nxt:
-            parts.append(nxt.group())
+            parts.extend(split_he(nxt.group()))
             ge = nxt.end()
         elif bare or (sep.group() == "、" and re.match(rf"[{_LEVEL}]、", norm[ge - 1:ge + 1] if False else "")):
             parts.append(bare.group())
