@@ -3,7 +3,7 @@
 from decimal import Decimal as D
 
 from diaodu.projects.demo import DEFAULT_COUNTIES, generate_demo
-from diaodu.projects.models import PROBLEM_STATUSES, REG_STATUSES, STAGES
+from diaodu.projects.records import PROBLEM_STATUSES, REG_STATUSES, STAGES
 from diaodu.projects.pipeline import LEAD_STAGES, can_become_key_project, check_lead, lead_rates_by_county
 from diaodu.projects.rules import (
     cumulative_investment,

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from diaodu.projects.ledger_xlsx import parse_ledger
-from diaodu.projects.models import MonthlyReport
+from diaodu.projects.records import MonthlyReport
 from diaodu.projects.rules import (
     RulesConfig,
     competition_rank,

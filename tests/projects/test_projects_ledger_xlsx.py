@@ -18,7 +18,7 @@ from diaodu.projects.ledger_xlsx import (
     write_ledger,
     write_template,
 )
-from diaodu.projects.models import (
+from diaodu.projects.records import (
     PROBLEM_STATUSES,
     REG_STATUSES,
     STAGES,

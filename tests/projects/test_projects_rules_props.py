@@ -6,7 +6,7 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diaodu.projects.models import MonthlyReport, Node, Project
+from diaodu.projects.records import MonthlyReport, Node, Project
 from diaodu.projects.rules import (
     RulesConfig,
     add_months,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import ZERO, MonthlyReport, Node, Problem, Project
+from .records import ZERO, MonthlyReport, Node, Problem, Project
 from .pipeline import LEAD_STAGES, Lead, LeadEvent, advance
 from .rules import add_months, month_end, month_of
 

@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .models import PROBLEM_STATUSES, REG_STATUSES, STAGES, ZERO, MonthlyReport, Node, Problem, Project
+from .records import PROBLEM_STATUSES, REG_STATUSES, STAGES, ZERO, MonthlyReport, Node, Problem, Project
 
 LIST_SEP = "、"
 LIST_SEPARATORS = "、,，;；"   # accepted between list names on import

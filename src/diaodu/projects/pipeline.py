@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from .models import ZERO, Project
+from .records import ZERO, Project
 from .rules import ratio, round_rate
 
 LEAD_STAGES: tuple[str, ...] = ("在谈", "签约", "注册", "开工", "投产")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import month_tuple
+from .records import month_tuple
 from .pipeline import LeadRates
 from .rules import SummaryRow, fmt_pct
 

@@ -35,7 +35,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
-from .models import ZERO, MonthlyReport, Node, Problem, Project, is_month, month_tuple
+from .records import ZERO, MonthlyReport, Node, Problem, Project, is_month, month_tuple
 
 T = TypeVar("T")
 
