@@ -34,7 +34,7 @@ _COLLECTIVE = (r"(?:各|有关|相关|全市各|全县各)(?:县（市、区）|
                r"|县（市、区）|县（市）区|县（市）|县市区"
                r"|各级[^\s、，。；等]{1,4}部门")
 _NH = rf"(?:{_NC}|和(?=[^{_LEVEL}]))"  # 和 may sit inside a name: 省经济和信息化厅, 住房和城乡建设局
-_ORGAN = rf"(?:[X×*]{{1,3}}{_NH}{{1,12}}(?:{_STRONG})|[{_LEVEL}]{_NH}{{0,12}}(?:{_STRONG}|{_WEAK})|{_NC}{{1,12}}(?:{_STRONG}))"
+_ORGAN = rf"(?:[X×*]{{1,3}}{_NH}{{1,12}}(?:{_STRONG})|[{_LEVEL}]{_NH}{{0,16}}(?:{_STRONG}|{_WEAK})|{_NC}{{1,12}}(?:{_STRONG}))"
 _ENDS_STRONG = re.compile(rf"(?:{_STRONG})$")
 
 
