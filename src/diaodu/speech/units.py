@@ -53,7 +53,7 @@ def _token_re() -> re.Pattern[str]:
     lex = "|".join(sorted((re.escape(x) for x in organs()), key=len, reverse=True))
     return re.compile(rf"{_COLLECTIVE}|{_ORGAN}|{lex}")
 _SEP = re.compile(r"[、，,]|和|及|以及|与|、以及")
-_BAD_END = re.compile(r"(?:干部|部署|部分|部位|局面|室内|会上|会后|全部|内部|外部|大部|局部|本部|总部|会议|机会|社会|大会|协会|学会|都会|"
+_BAD_END = re.compile(r"(?:各级干部|干部|部署|部分|部位|局面|室内|会上|会后|全部|内部|外部|大部|局部|本部|总部|会议|机会|社会|大会|协会|学会|都会|"
                       r"以来|以上|以下|方面|工作|问题|项目|企业|时候|办法|上下|镇上|乡下|全乡|全镇|一部|各部|"
                       r"群众|同志|领导|主任|局长|市长|书记|县长|区长|格局|布局|结局|大局|当局|开局|出局|"
                       r"职能部门|主管部门|有关部门|相关部门|各级政府)$")
@@ -65,7 +65,7 @@ _BAD_START = re.compile(r"^(?:各牵头|各责任|牵头|承担|全市|全县|�
 _OBJECT_BEFORE = re.compile(r"(?:与|向|对|给|同|跟|和|配合|协调|联系|会同|商|报|请示|督促|指导|支持|帮助|推动|邀请|"
                             r"组织|通过|协助|衔接|对接|依托|加强|积极|争取|成立|设立|组建|建立|经|由于|在|把|将|"
                             r"发挥|充分发挥|落实|服务|服务于|助力|指导|报请|提请|报送|上报|到|去|赴)$")
-_ACTING_AFTER = re.compile(r"(?:[、和及与][^\s，。；、]{1,8}?)*(?:等(?:部门|单位|[^\s，。；]{0,4}(?:部门|单位))?)?[ ]?"
+_ACTING_AFTER = re.compile(r"(?:各级各部门|各部门|各单位)?(?:[、和及与][^\s，。；、]{1,8}?)*(?:等(?:部门|单位|[^\s，。；]{0,4}(?:部门|单位))?)?[ ]?"
                            r"(?:也|都|还|就|则|更|尤其|特别)?(?:要|必须|务必|须|需|需要|应|应当|将|负责|牵头|"
                            r"配合|会同|联合|共同|抓紧|加快|立即|尽快|迅速|进一步|切实|认真|全力|积极|继续|主动|"
                            r"密切|决定|研究决定|分别|作为|按照|根据|结合|统筹|组织|牵头负责|具体负责|抓好|做好|"
@@ -76,8 +76,15 @@ _ACTING_AFTER = re.compile(r"(?:[、和及与][^\s，。；、]{1,8}?)*(?:等(?:
 _COMMON_PARTS = re.compile(r"^((?:[省市县区]委|[省市县区](?:人民)?政府|[省市县区]人大|[省市县区]政协))(.+)$")
 
 
+_GENERIC_TAIL = re.compile(r"(?:各级各部门|各部门|各单位|和部门|及部门)$")
+
+
 def _clean(tok: str) -> str | None:
     tok = tok.strip()
+    t = _GENERIC_TAIL.search(tok)
+    if t:  # 各乡镇各部门 -> 各乡镇; 城区各级各部门 -> nothing
+        head = tok[:t.start()]
+        return _clean(head) if head.startswith(("各", "有关")) and len(head) > 2 else None
     if len(tok) < 2 or _BAD_END.search(tok) or _BAD_START.match(tok):
         return None
     if tok in generic():
@@ -157,6 +164,16 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
         if not sep:
             break
         nxt = _token_re().match(norm, sep.end(), end)
+        if not nxt:
+            # skip a short non-unit member (各级各部门、单位和县区政府)
+            skip = re.match(r"[^\s，。；、和及与要将]{1,6}(?=[、和及与])", norm[sep.end():end])
+            if skip:
+                after_skip = _SEP.match(norm, sep.end() + skip.end(), end)
+                nxt2 = _token_re().match(norm, after_skip.end(), end) if after_skip else None
+                if nxt2:
+                    parts.extend(split_he(nxt2.group()))
+                    ge = nxt2.end()
+                    continue
         bare = re.match(rf"[{_LEVEL}](?=[、])", norm[sep.end():end]) if sep.group() == "、" else None
         if nxt:
             parts.extend(split_he(nxt.group()))
