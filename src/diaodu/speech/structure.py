@@ -116,17 +116,17 @@ def _filter_inline(cands: list[_Cand]) -> list[_Cand]:
 def _filter_line(cands: list[_Cand]) -> list[_Cand]:
     """Drop isolated line markers that do not start or continue a list of their family."""
     keep = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, bool], int] = {}
     for i, c in enumerate(cands):
+        key = (c.family, c.inline)
         if c.inline or c.family in ("cn_dun", "cn_paren"):
             keep.append(c)
-            seen[c.family] = c.value
+            seen[key] = c.value
             continue
-        prev = seen.get(c.family)
-        nxt = any(d.family == c.family and d.value == c.value + 1 for d in cands[i + 1:i + 60])
-        if c.value == 1 and nxt or (prev is not None and c.value == prev + 1) or c.value == 1:
+        prev = seen.get(key)
+        if c.value == 1 or (prev is not None and c.value == prev + 1):
             keep.append(c)
-            seen[c.family] = c.value
+            seen[key] = c.value
     return keep
 
 
@@ -137,10 +137,16 @@ def _depths(cands: list[_Cand]) -> list[int]:
         if not c.inline:
             while stack and stack[-1].inline:
                 stack.pop()
-        idx = next((k for k, s in enumerate(stack) if s.family == c.family), None)
+        # the innermost open list this item can continue (a nested copy of its family first)
+        idx = next((k for k in range(len(stack) - 1, -1, -1)
+                    if stack[k].family in (c.family, c.family + "*")), None)
         if (idx is not None and idx == len(stack) - 1 and c.inline and not stack[idx].inline
                 and c.value == 1):
-            idx = None  # an inline list inside a line-start item of the same family nests
+            # an inline list inside a line-start item of the same family nests
+            c.family = c.family + "*"
+            idx = None
+        elif idx is not None and stack[idx].family.endswith("*"):
+            c.family = stack[idx].family
         if idx is not None:
             del stack[idx:]
         elif c.inline and stack and stack[-1].inline and c.value == 1 and stack[-1].para != c.para:
