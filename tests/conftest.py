@@ -184,7 +184,10 @@ def api(demo_url, tmp_path):
 @pytest.fixture
 def cli_env(tmp_path):
     """Environment for running the real ``diaodu`` command in a subprocess."""
+    import sys
+
     env = dict(os.environ)
     env.update({"DIAODU_VAR_DIR": str(tmp_path / "var")})
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env.pop("DIAODU_DATABASE_URL", None)
     return env
