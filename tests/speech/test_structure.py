@@ -22,3 +22,14 @@ def test_offsets_match_quotes():
     t = text.lstrip("\ufeff")
     for h in ex.headings:
         assert t[h.start:h.end] == h.quote
+
+
+def test_yao_and_shi_lists_nest():
+    text = ("一、抓项目\n一要打牢根基。二要理顺秩序。主要是四个方面。一是理顺规划。二是理顺土地。"
+            "三是理顺环境。四是理顺招标。三是要加强研判。\n二、抓招商\n")
+    assert [d for _, d in _heads(text)] == [1, 2, 2, 3, 3, 3, 3, 2, 1]
+
+
+def test_nested_inline_under_line_items_keeps_level():
+    text = "一、总体\n一要抓规划。\n二要完善机制。一是扩大需求。二是补链。\n三要抓落实。一是增后劲。二是增动能。\n"
+    assert [d for _, d in _heads(text)] == [1, 2, 2, 3, 3, 2, 3, 3]

@@ -18,10 +18,10 @@ _LINE_MARKERS = [
     ("ar_dot", re.compile(r"(\d{1,2})(?:[、]|\.(?![\d]))")),
     ("circ", re.compile(f"([{CIRCLED}])")),
     ("di", re.compile(rf"第([{CN}]{{1,3}})(?:[，、]|要|个是|是)")),
-    ("inl", re.compile(rf"([{CN}]{{1,2}})(?:要|是|个是)(?![的否])")),
+    ("inl", re.compile(rf"([{CN}]{{1,2}})(要|是要|是|个是)(?![的否])")),
 ]
 # inline markers inside a paragraph, after a clause boundary
-_INLINE = re.compile(rf"(?<=[。；：，！？])\s*(?:第([{CN}]{{1,3}})(?:[，、]|要|个是)|([{CN}]{{1,2}})(?:要|是|个是)(?![的否]))")
+_INLINE = re.compile(rf"(?<=[。；：，！？])\s*(?:第([{CN}]{{1,3}})(?:[，、]|要|个是)|([{CN}]{{1,2}})(要|是要|是|个是)(?![的否]))")
 _STOP_LINE = "。：；"
 _STOP_INLINE = "。；："
 
@@ -34,6 +34,12 @@ class _Cand:
     value: int
     inline: bool
     para: int
+    flex: bool = False  # 一是要: may continue either an 一要 or an 一是 list
+
+
+def _inl_family(suffix: str) -> str:
+    """一要/一是要 and 一是/一个是 are two list styles that nest inside each other."""
+    return "inl_yao" if suffix.endswith("要") else "inl_shi"
 
 
 def _ordinal(family: str, tok: str) -> int:
@@ -67,8 +73,11 @@ def _candidates(norm: str, paras: list[tuple[int, int]]) -> list[_Cand]:
             if m:
                 if fam == "ar_dot" and not _looks_like_heading(norm, m.end(), pe):
                     continue
+                if fam == "inl":
+                    fam = _inl_family(m.group(2))
                 line_hit = _Cand(s, _quote_end(norm, s, pe, _STOP_LINE, None), fam,
-                                 _ordinal(fam, m.group(1)), False, pi)
+                                 _ordinal(fam, m.group(1)), False, pi,
+                                 flex=fam.startswith("inl") and m.group(2) == "是要")
                 break
         if line_hit and line_hit.end - line_hit.start > 1:
             out.append(line_hit)
@@ -76,9 +85,10 @@ def _candidates(norm: str, paras: list[tuple[int, int]]) -> list[_Cand]:
             st = m.start(1) - 1 if m.group(1) else m.start(2)
             if line_hit and st <= line_hit.start:
                 continue
-            fam = "di" if m.group(1) else "inl"
+            fam = "di" if m.group(1) else _inl_family(m.group(3))
             val = cn_to_int(m.group(1) or m.group(2)) or 0
-            out.append(_Cand(st, _quote_end(norm, st, pe, _STOP_INLINE, 60), fam, val, True, pi))
+            out.append(_Cand(st, _quote_end(norm, st, pe, _STOP_INLINE, 60), fam, val, True, pi,
+                             flex=bool(m.group(3)) and m.group(3) == "是要"))
     return out
 
 
@@ -98,13 +108,14 @@ def _filter_inline(cands: list[_Cand]) -> list[_Cand]:
             for d in cands[i + 1:i + 40]:
                 if not d.inline and d.family in ("cn_dun",):
                     break
-                if d.value == 2 and (d.family == c.family or (d.inline and d.family == "inl" and c.family == "inl")):
+                if d.value == 2 and d.family == c.family:
                     ok = True
                     break
         else:
             for j in range(i - 1, max(-1, i - 40), -1):
                 d = cands[j]
-                if d.value == c.value - 1 and d.family == c.family and keep[j]:
+                if d.value == c.value - 1 and keep[j] and (
+                        d.family == c.family or (c.flex or d.flex) and d.family.startswith("inl") and c.family.startswith("inl")):
                     ok = True
                     break
             if not ok and c.family == "di" and c.value == 2:
@@ -138,8 +149,15 @@ def _depths(cands: list[_Cand]) -> list[int]:
             while stack and stack[-1].inline:
                 stack.pop()
         # the innermost open list this item can continue (a nested copy of its family first)
-        idx = next((k for k in range(len(stack) - 1, -1, -1)
-                    if stack[k].family in (c.family, c.family + "*")), None)
+        idx = None
+        if c.flex:
+            idx = next((k for k in range(len(stack) - 1, -1, -1)
+                        if stack[k].family.startswith("inl") and stack[k].value == c.value - 1), None)
+            if idx is not None:
+                c.family = stack[idx].family
+        if idx is None:
+            idx = next((k for k in range(len(stack) - 1, -1, -1)
+                        if stack[k].family in (c.family, c.family + "*")), None)
         if (idx is not None and idx == len(stack) - 1 and c.inline and not stack[idx].inline
                 and c.value == 1):
             # an inline list inside a line-start item of the same family nests
@@ -151,7 +169,8 @@ def _depths(cands: list[_Cand]) -> list[int]:
             del stack[idx:]
         elif c.inline and stack and stack[-1].inline and c.value == 1 and stack[-1].para != c.para:
             stack.pop()
-        elif c.inline and stack and stack[-1].inline and c.value == 1 and stack[-1].family != c.family:
+        elif (c.inline and stack and stack[-1].inline and c.value == 1 and stack[-1].family != c.family
+              and not (stack[-1].family.startswith("inl_yao") and c.family.startswith("inl_shi"))):
             stack.pop()
         stack.append(c)
         out.append(len(stack))
