@@ -24,7 +24,7 @@ from diaodu.core.db import utcnow
 from diaodu.core.errors import NotAuthenticated, TooManyAttempts
 from diaodu.core.models import LoginSession, User
 from diaodu.core.org import region_subtree_ids
-from diaodu.core.users import DUMMY_HASH, get_by_username, verify_password
+from diaodu.core.users import dummy_hash, get_by_username, verify_password
 
 LOGIN_FAILED = "用户名或密码错误"
 
@@ -76,7 +76,7 @@ def login(session: Session, settings: Settings, username: str, password: str, ip
     user = get_by_username(session, username or "")
     now = utcnow()
     if user is None or not user.active:
-        verify_password(DUMMY_HASH, password or "")
+        verify_password(dummy_hash(), password or "")
         if ip:
             ip_throttle.hit(ip)
         log_event(session, "login_failed", "app_user", None, note=f"用户名：{(username or '')[:50]}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from argon2 import PasswordHasher
@@ -49,8 +50,10 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# A hash to verify against when the user does not exist, so timing does not reveal it.
-DUMMY_HASH = _hasher.hash("diaodu-timing-equaliser")
+@functools.cache
+def dummy_hash() -> str:
+    """A hash to verify against when the user does not exist, so timing does not reveal it."""
+    return _hasher.hash("diaodu-timing-equaliser")
 
 
 def get_by_username(session: Session, username: str) -> User | None:
