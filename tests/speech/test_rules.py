@@ -108,3 +108,16 @@ def test_negative_growth_and_placeholder():
     ex = parse("全市进出口总额下降3%。力争新增“四上”企业X家。")
     assert ex.figures[0].value == -3
     assert ex.targets[0].value is None
+
+
+@pytest.mark.parametrize("s", ["今天是12月1日，马上要到年底了", "在5月21日召开的调度会议上，我已经做了部署"])
+def test_past_or_present_dates_are_not_deadlines(s):
+    n = normalise(s)
+    dl = find_deadline(s, n, 0, len(s))
+    assert dl is None or dl.quote != "12月1日" and "5月21日" not in dl.quote
+
+
+def test_estimates_are_not_tasks():
+    ex = parse("到“十四五”末，初步测算，地区生产总值要突破5000亿元。")
+    assert ex.tasks == []
+    assert ex.targets and ex.targets[0].value == 5000

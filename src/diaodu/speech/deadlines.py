@@ -17,7 +17,7 @@ _PRE = r"(?:到[ ]?)?"
 _END = r"(?P<end>前|之前|以前|底前|底|末|末前|内|份|中旬前|中旬|上旬前|上旬|下旬前|下旬)?"
 _QMAP = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _PLAN = {"十三五": 2020, "十四五": 2025, "十五五": 2030, "十二五": 2015}
-_COMPLETE = r"(?:完成|建成|开工|投产|竣工|达产|到位|落地|全部|全面|实现|办结|上报|报送|出台|启动|开展|召开|举办|形成|拿出|制定|整改|销号|清零|入库|达到|确保|力争)"
+_COMPLETE = r"(?:完成|建成|开工|投产|竣工|达产|到位|落地|全部|实现|办结|上报|报送|出台|启动|开展|召开|举办|形成|拿出|制定|整改|销号|清零|入库|达到|确保|力争)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(_PRE + _YEAR + rf"(?:{_MON}(?:{_DAY})?)?{_END}")),
@@ -35,7 +35,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _TRIGGER = re.compile(r"月|年|季度|十[二三四五]五|近期|最近|近日|内|时间|努力")
 _NOT_START = re.compile(r"^(?:开始|起|以来|后|期间|份以来|初|每)")
-_FREQ_BEFORE = re.compile(r"(?:从|自|每|截至|截止)[ ]?$")
+_FREQ_BEFORE = re.compile(r"(?:从|自|每|截至|截止|今天是|今天|昨天|前天|上周|上月)[ ]?$")
+_PAST_EVENT = re.compile(r"^[^，。；]{0,6}?(?:召开|举行|举办|印发|出台|发布)的")
 
 
 def _month(tok: str) -> int | None:
@@ -138,9 +139,11 @@ def find_deadline(text: str, norm: str, start: int, end: int,
 
 def _acceptable(kind: str, m: re.Match[str], norm: str, start: int, end: int) -> bool:
     after = norm[m.end():min(end, m.end() + 12)]
-    before = norm[max(start, m.start() - 3):m.start()]
+    before = norm[max(start, m.start() - 4):m.start()]
     if _NOT_START.match(after) or _FREQ_BEFORE.search(before):
         return False
+    if kind in ("md", "ymd") and _PAST_EVENT.match(after):
+        return False  # 在5月21日召开的会议上: a past event, not a time limit
     g = m.groupdict()
     if kind == "ymd":
         # a bare year is a deadline only with 到/前/底 or when something is to be completed

@@ -14,6 +14,7 @@ DIRECTIVE = re.compile(r"要|务必|必须|确保|抓紧|加快|将|决定|力�
                        r"督促|责任单位|牵头单位|配合单位|完成时限|力保")
 _DESCRIPTIVE = re.compile(r"^(?:初步测算|据测算|据统计|今年以来|去年以来|年初以来|截至|截止|从数据看|总的来看|"
                           r"总体来看|刚才|过去|回顾|[^，。]{0,10}以来[，,]我们)")
+_ESTIMATE = re.compile(r"初步测算|据测算|据预测|据统计|初步估算")
 _HIGHER = re.compile(r"^(?:省|国家|中央|国务院)")
 _LABEL = re.compile(r"(?P<kind>牵头单位|责任单位|牵头考核单位|主责单位|责任部门|牵头部门|配合单位|协办单位|配合部门)[：:]")
 _LABEL_BRACKET = re.compile(r"[（(][^（）()]{0,40}?(?:牵头单位|责任单位|牵头考核单位|主责单位|责任部门|牵头部门)[：:][^（）()]*[）)]")
@@ -101,7 +102,7 @@ _HIGHER_SUBJ = re.compile(r"(?:^|[，；：])[^，。；]{0,12}?(?P<u>(?:国家|
 
 def _sentence_task(text, norm, s, e, meeting, section, unit_resolver, level=2) -> Task | None:
     body = norm[s:e]
-    if not DIRECTIVE.search(body) or _DESCRIPTIVE.match(body):
+    if not DIRECTIVE.search(body) or _DESCRIPTIVE.match(body) or _ESTIMATE.search(body):
         return None
     lead, assist = _label_units(norm, s, e)
     found = find_units(norm, s, e)
