@@ -109,6 +109,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_monitor_observation_superseded_by_id'), ['superseded_by_id'], unique=False)
 
     # ### end Alembic commands ###
+    _seed_catalogue()
+
+
+def _seed_catalogue() -> None:
+    """The indicator catalogue starts with the seed list (docs/monitor.md); users extend it later."""
+    from datetime import datetime, timezone
+
+    from diaodu.monitor.catalogue import SEED_INDICATORS
+
+    now = datetime.now(timezone.utc)
+    table = sa.table("monitor_indicator", *[sa.column(c) for c in (
+        "code", "name", "unit", "kind", "direction", "owner", "scope", "precision", "sort", "active", "version",
+        "created_at", "updated_at")], sa.column("aliases", sa.JSON()))
+    op.bulk_insert(table, [dict(code=i.code, name=i.name, unit=i.unit, kind=i.kind, direction=i.direction,
+                                owner=i.owner, scope=i.scope, precision=i.precision, aliases=list(i.aliases),
+                                sort=n, active=True, version=1, created_at=now, updated_at=now)
+                           for n, i in enumerate(SEED_INDICATORS, start=1)])
 
 
 def downgrade() -> None:
