@@ -7,6 +7,12 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if ! fc-list :lang=zh 2>/dev/null | grep -q .; then need+=(fonts-noto-cjk); fi
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
+# PostgreSQL binaries for the throwaway test cluster, only when no server answers on 5432.
+if [ -z "${DIAODU_TEST_DATABASE_URL:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    need+=(postgresql)
+  fi
+fi
 if [ "${1:-}" = "--with-office" ]; then
   command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
