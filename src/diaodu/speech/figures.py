@@ -45,7 +45,7 @@ _LEAD_STRIP = re.compile(r"^(?:其中|同时|而且|而|但是|但|并且|并|�
                          r"全市|全县|全省|全区|全国|我市|我县|我区|本市|共|总计|合计|累计|完成|实现|拥有|"
                          r"新增|达到|达|有|已|已经|目前|当前|要|将|力争|确保|争取|计划|预计|预期|的|在|把|使|让|"
                          r"通过|围绕|今年|去年|全年|，|、|：| )+")
-_TAIL_STRIP = re.compile(r"(?:同比|比上年|比去年|分别|实现|完成|达到|达|为|是|共|仅为|仅|只有|已|已经|还|要|的|"
+_TAIL_STRIP = re.compile(r"(?:控制在|保持在|稳定在|在|同比|比上年|比去年|分别|实现|完成|达到|达|为|是|共|仅为|仅|只有|已|已经|还|要|的|"
                          r"累计|总共|总计|合计|有|占|均|都|也|又|再|将|可|能|就|突破|超过|不低于|至少|控制在|"
                          r"只|约|近|增长|增速|增幅|提高|上升|下降|减少|回落|较|比| )+$")
 _NOUN_AFTER = re.compile(r"(?:的)?([^\s，。；、：“”（）\d%]{2,12}?)(?=[，。；、：）\d ]|$|和|及|以上|等|完成|实现|建成|开工|"
@@ -237,7 +237,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                 cs = m.start()
                 counted = True
         if not ind:
-            if prev is not None and (respective or norm[cs - 1:cs] == "、"):
+            if prev is not None and (respective or norm[cs - 1:cs] in "、，"):
                 ind = prev_indicator
             else:
                 na = _NOUN_AFTER.match(norm, m.end(), se)
@@ -355,7 +355,18 @@ _CUT = re.compile(r"而|但|已经|已|完成了|实现了|达到了|以来|去�
 
 
 def _classify(norm: str, ss: int, recs: list[Quantity]) -> None:
-    for q in recs:
+    prev_target: Quantity | None = None
+    for q in sorted(recs, key=lambda r: r.anchor):
+        if prev_target is not None and not _CUT.search(norm, prev_target.end, q.anchor):
+            q.kind = "target"  # a goal list goes on until a fact word cuts it
+            prev_target = q
+            continue
+        _classify_one(norm, ss, q)
+        prev_target = q if q.kind == "target" else None
+
+
+def _classify_one(norm: str, ss: int, q: Quantity) -> None:
+    for q in [q]:
         hi = q.anchor
         # the goal context: from the last cut word to the value, at most two clauses back,
         # unless a "目标…：" lead-in opens the sentence
