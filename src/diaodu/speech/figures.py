@@ -41,7 +41,7 @@ _REGION = re.compile(r"全市|全县|全省|全区|全州|全国|我市|我县|�
 _BASE_BEFORE = re.compile(r"(?:居|位居|排|排名|在|于|高于|低于|占|比|与|较|超过|相当于|落后|快于|慢于|列|进入|跻身|分别高于|分别低于)$")
 _BASE_AFTER = re.compile(r"^(?:平均|比重|第|前|倒数|同期|排|的比重|总量的)")
 _CMP_BEFORE = re.compile(r"(?:比|较|同比|与|相比|超过|高于|低于|于)$")
-_LEAD_STRIP = re.compile(r"^(?:其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
+_LEAD_STRIP = re.compile(r"^(?:然而|还有|加上|对于|我们|特别要对|特别要|加快|其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
                          r"全市|全县|全省|全区|全国|我市|我县|我区|本市|共|总计|合计|累计|完成|实现|拥有|"
                          r"新增|达到|达|有|已|已经|目前|当前|要|将|力争|确保|争取|计划|预计|预期|的|在|把|使|让|"
                          r"通过|围绕|今年|去年|全年|，|、|：| )+")
@@ -56,6 +56,7 @@ _LEAD_CTX = re.compile(rf"^(?:{_PERIOD.pattern}|全市|全县|全省|全区|全�
 
 
 def _clean_indicator(pre: str) -> str:
+    pre = re.sub(r"(?:同比|比上年|比去年)?(?:增长|上升|下降|提高|增加|减少|回落)[ ]?[\d.]+.*$", "", pre)
     pre = re.sub(r"仅仅|仅|也才|才|只|(?<=[拉降升长加少])了", "", pre)
     pre = re.sub(r"^.{0,6}?(?:直接导致|导致|致使|使得|造成)", "", pre)
     for _ in range(3):
@@ -298,7 +299,9 @@ def _respective_items(subject: str) -> list[str]:
     parts = [x for x in re.split(r"[、和]", subject) if x]
     if len(parts) >= 2 and "的" in parts[0]:
         parts[0] = parts[0].rsplit("的", 1)[1]
-    return [_clean_indicator(x) for x in parts] if len(parts) >= 2 else []
+    if len(parts) < 2 or any(re.search(r"^[\d.]+|[\d.]+[ ]?(?:个百分点|%|个|亿|万)", x) for x in parts):
+        return []
+    return [_clean_indicator(x) for x in parts]
 
 
 _PREDICATE = re.compile(r"(?:快速|支撑|逐步|稳步|作用|呈现|持续|明显|大幅|继续|均|都|也|保持|实现|增长|回升|加强|增加).*$")
