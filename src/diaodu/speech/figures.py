@@ -145,9 +145,8 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         n = parse_number(m.group("n"))
         cs = _clause_start(norm, ss, m.start())
         ind = _clean_indicator(_strip_verb(norm[cs:m.start()]))
-        base = m.group("base") or None
         q = _make(text, norm, ss, se, cs, m.end(), ind, "rank", n, "", para_period, para_region, m.start())
-        q.base = base.strip() if base else None
+        q.base = _rank_base(norm, cs, m)
         q.from_bottom = bool(m.group("bot"))
         if m.group("kind") == "前":
             q.qualifier = "<="
@@ -253,8 +252,11 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         q = _make(text, norm, ss, se, cs, noun_end, ind, measure, value, unit_txt,
                   para_period, para_region, ns)
         q.qualifier = _qualifier(m.group("pre"), m.group("post"), m.group("many"), norm[max(ss, cs):m.start()])
-        if measure == "diff":
+        if measure == "diff" or measure == "ratio" and re.search(r"相当于|占", norm[cs:ns]):
             q.base = _base(norm, cs, ns)
+        cmp_ = re.search(r"(同比|比上年|比去年|较上年|较去年|比上月|较上月|比年初|比(?:一|二|三)季度)", norm[cs:ns])
+        if cmp_ and measure in ("growth", "diff"):
+            q.compared = cmp_.group(1)
         q.modifier = norm[m.end():m.end() + 1] == "的"
         q.counted = counted
         out.append(q)
@@ -333,15 +335,29 @@ def _measure(norm: str, cs: int, ns: int, unit: str, pre: str) -> tuple[str, int
     return "level", 1
 
 
+_BASE_RE = re.compile(r"(?:高于|低于|超过|超出|落后于|落后|快于|慢于|与|比|较|相当于|占)(?P<b>[^，。；、]{1,12}?)"
+                      r"(?:的|相差|差了?|分别|均|[ ]?[\d.Xx×*]|$)")
+_TIME_BASE = re.compile(r"^(?:上年|去年|同期|上月|年初|一季度|二季度|三季度|前三季度|上半年|\d+月份?)")
+
+
 def _base(norm: str, cs: int, ns: int) -> str | None:
-    m = re.search(r"(?:高于|低于|超过|落后|快于|慢于|与|比|较|差)(全[国省市县区]平均(?:水平)?|全[国省市县区]|[^\s，。；]{2,4}?)"
-                  r"(?:平均水平|平均)?", norm[cs:ns])
+    m = None
+    for m in _BASE_RE.finditer(norm, cs, ns):
+        pass
     if not m:
         return None
-    b = m.group(1)
-    if re.match(r"上年|去年|同期|一季度|上月|年初", b):
+    b = m.group("b").strip()
+    if not b or _TIME_BASE.match(b):
         return None
-    return b.replace("水平", "")
+    return b
+
+
+def _rank_base(norm: str, cs: int, m: re.Match[str]) -> str | None:
+    b = (m.group("base") or "").lstrip("均都")
+    if b and re.search(r"[国省市县区州]|平均", b) and not re.search(r"[上下升降]", b):
+        return b
+    loc = re.search(r"在(全[国省市县区州]|[^\s，。；]{1,4}?[省市县区])", norm[cs:m.start()])
+    return loc.group(1) if loc else None
 
 
 def _qualifier(pre: str | None, post: str | None, many: str | None, before: str) -> str:
