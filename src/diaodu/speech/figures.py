@@ -10,6 +10,7 @@ from .numerals import ARABIC, CHINESE, PLACEHOLDER, parse_number
 _S = r"[ ]?"
 UNITS = ("个百分点|个工作日|个亿|千亿|万亿|亿元|万元|万亩|万吨|万头|万只|万人次|万人|万户|万名|万套|万千瓦|万平方米|"
          "平方公里|平方米|公里|千米|亿|%|元|家|个|项|户|件|次|名|座|人|届|条|处|套|部|头|只|亩|吨|班|倍|辆|台|批|宗|笔|所|栋|间|张")
+_CN_COUNT_UNITS = {"届", "次", "部", "名", "家", "项", "座", "批"}
 _CN_OK_UNITS = {"%", "个百分点", "亿元", "万元", "亿", "倍", "千亿", "万亿", "个亿"}
 _NUM = rf"(?P<num>{ARABIC}|{PLACEHOLDER}|{CHINESE})"
 _VALUE = re.compile(rf"(?P<pre>突破|超过|超|不低于|不少于|至少|不超过|控制在|低于|高于|约|近|达|达到|为|增长|下降)?{_S}"
@@ -121,7 +122,7 @@ def find_quantities(text: str, norm: str, paras: list[tuple[int, int]],
     return targets, figures
 
 
-_QUICK = re.compile(r"[\dXx×*]|第|前|[一二两三四五六七八九十百千](?:个百分点|亿|万元|%|倍)")
+_QUICK = re.compile(r"[\dXx×*]|第|前|[一二两三四五六七八九十百千](?:个百分点|亿|万元|%|倍|届|次|部|名|家|项|座|批)")
 _MATCH_CACHE: dict = {}
 _SENT_END_CACHE: dict = {}
 
@@ -172,8 +173,13 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             continue
         unit = m.group("unit")
         num = m.group("num")
-        if re.fullmatch(CHINESE, num) and (unit not in _CN_OK_UNITS or not re.search("[一二两三四五六七八九]", num)):
+        if re.fullmatch(CHINESE, num) and (unit not in _CN_OK_UNITS | _CN_COUNT_UNITS
+                                           or not re.search("[一二两三四五六七八九]", num)):
             continue
+        if (re.fullmatch(CHINESE, num) and unit in _CN_COUNT_UNITS
+                and not re.search(r"(?:连续|先后|共|累计|获得|荣获|已有|有)$", norm[max(ss, m.start("num") - 2):m.start("num")])
+                and unit not in ("届", "部")):
+            continue  # 一次, 两名: too often rhetoric unless counted (先后两次, 连续四届)
         ns = m.start("num")
         # not a date, a code or part of a larger number
         if ns > ss and (norm[ns - 1].isdigit() or norm[ns - 1] in ".第"):
