@@ -121,3 +121,11 @@ def test_estimates_are_not_tasks():
     ex = parse("到“十四五”末，初步测算，地区生产总值要突破5000亿元。")
     assert ex.tasks == []
     assert ex.targets and ex.targets[0].value == 5000
+
+
+def test_at_least_is_not_a_gap_and_lists_need_list_separators():
+    ex = parse("20XX年各乡镇要至少建设发展1个旅游示范村。确保办事材料减少30%以上，30个高频事项实现“最多跑一次”。")
+    first = ex.targets[0]
+    assert first.value == 1 and first.measure == "level" and first.qualifier == ">="
+    counts = [q for q in ex.targets + ex.figures if q.value == 30 and q.unit == "个"]
+    assert counts and counts[0].measure == "level"

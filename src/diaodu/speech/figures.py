@@ -201,7 +201,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         cs = _clause_start(norm, ss, m.start())
         pre_txt = norm[cs:ns]
         measure, sign = _measure(norm, cs, ns, unit, pre_txt)
-        cont = prev is not None and re.fullmatch(r"[ 、和及，]*(?:分别)?[ ]*", norm[prev.end:m.start()]) is not None
+        cont = prev is not None and re.fullmatch(r"[ 、和及]*(?:分别)?[ ]*", norm[prev.end:m.start()]) is not None
         if cont and not re.search(r"[增降减提上回下达为占]", norm[prev.end:ns]):
             measure, sign = prev.measure, (-1 if (prev.value or 0) < 0 else 1)
             if prev.measure in ("growth", "ratio") and unit == "个百分点":
@@ -335,8 +335,8 @@ def _measure(norm: str, cs: int, ns: int, unit: str, pre: str) -> tuple[str, int
         if g:
             return "growth", (-1 if g.group(1) in ("下降", "降", "减少", "回落", "下滑") else 1)
         return "ratio", 1
-    if re.search(r"(?:相差|差了?|欠|缺口|高于|低于|多|少|超出|落后|短收)[^，。；]{0,4}$", near):
-        sign = -1 if re.search(r"(?:(?<!相)差了?|欠|缺口|低于|少|落后|短收)[^，。；]{0,4}$", near) else 1
+    if re.search(r"(?:相差|差了?|欠|缺口|高于|低于|(?<![至])多|(?<![至减])少|超出|落后|短收)[^，。；]{0,4}$", near):
+        sign = -1 if re.search(r"(?:(?<!相)差了?|欠|缺口|低于|(?<![至减])少|落后|短收)[^，。；]{0,4}$", near) else 1
         return "diff", sign
     return "level", 1
 
@@ -367,7 +367,8 @@ def _rank_base(norm: str, cs: int, m: re.Match[str]) -> str | None:
 
 
 def _qualifier(pre: str | None, post: str | None, many: str | None, before: str) -> str:
-    if post in ("以上", "多") or pre in ("突破", "超过", "超", "不低于", "不少于", "至少") or many:
+    if (post in ("以上", "多") or pre in ("突破", "超过", "超", "不低于", "不少于", "至少") or many
+            or re.search(r"至少|不低于|不少于", before[-10:])):
         return ">="
     if post in ("以内", "以下") or pre in ("不超过", "控制在"):
         return "<="
