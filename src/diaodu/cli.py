@@ -241,31 +241,20 @@ def audit(since: str = typer.Option(None, "--since", help="起始日期 YYYY-MM-
           limit: int = typer.Option(200, help="最多显示条数"),
           as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """查看审计日志。"""
-    from sqlalchemy import select
+    from diaodu.core import audit_query
 
     start = _parse_since(since)
     with _db().session() as session:
-        stmt = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)
-        if start is not None:
-            stmt = stmt.where(AuditLog.at >= start)
-        if entity:
-            stmt = stmt.where(AuditLog.entity == entity)
-        if user:
-            stmt = stmt.where(AuditLog.username == user)
-        rows = list(reversed(session.scalars(stmt).all()))
+        rows = list(reversed(audit_query.search(session, Actor.system("cli"), entity=entity, username=user,
+                                                since=start, limit=limit)))
         if as_json:
             typer.echo(json.dumps([{"id": r.id, "at": r.at.isoformat(), "user": r.username, "action": r.action,
                                     "entity": r.entity, "entity_id": r.entity_id, "before": r.before,
                                     "after": r.after, "note": r.note} for r in rows], ensure_ascii=False, indent=1))
             return
         for r in rows:
-            changes = ""
-            if r.before and r.after:
-                diff = {k: (r.before.get(k), v) for k, v in r.after.items() if r.before.get(k) != v and k not in ("version", "updated_at")}
-                changes = "；".join(f"{k}: {a} → {b}" for k, (a, b) in diff.items())
-            elif r.after:
-                changes = json.dumps(r.after, ensure_ascii=False)[:120]
-            typer.echo(f"{r.at:%Y-%m-%d %H:%M:%S}  {r.username:<14} {r.action:<8} {r.entity}#{r.entity_id or '-'}  {changes}{('  ' + r.note) if r.note else ''}")
+            change = audit_query.describe_change(r.before, r.after, r.note, limit=200)
+            typer.echo(f"{r.at:%Y-%m-%d %H:%M:%S}  {r.username:<14} {r.action:<8} {r.entity}#{r.entity_id or '-'}  {change}")
 
 
 def _parse_since(since: str | None):

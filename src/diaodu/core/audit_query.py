@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import select
@@ -28,3 +29,18 @@ def search(session: Session, actor: Actor, *, entity: str | None = None, usernam
     if since:
         stmt = stmt.where(AuditLog.at >= since)
     return list(session.scalars(stmt))
+
+
+def describe_change(before: dict | None, after: dict | None, note: str | None, limit: int = 400) -> str:
+    """One line saying what changed: `field: old → new` for updates, the values for create/delete."""
+    skip = {"version", "updated_at", "created_at"}
+    if before and after:
+        parts = [f"{k}: {before.get(k)} → {v}" for k, v in after.items() if k not in skip and before.get(k) != v]
+        text = "；".join(parts)
+    elif after:
+        text = json.dumps({k: v for k, v in after.items() if k not in skip}, ensure_ascii=False)
+    elif before:
+        text = "删除：" + json.dumps({k: v for k, v in before.items() if k not in skip}, ensure_ascii=False)
+    else:
+        text = ""
+    return (text + (f"（{note}）" if note else ""))[:limit]

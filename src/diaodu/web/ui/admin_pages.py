@@ -3,12 +3,11 @@ decides, exactly as for the API."""
 
 from __future__ import annotations
 
-import json
-
 from fastapi import Request
 from nicegui import ui
 
 from diaodu.core import audit_query, org, users
+from diaodu.core.audit_query import describe_change
 from diaodu.core.errors import DiaoduError
 from diaodu.core.models import REGION_KINDS, ROLE_LABELS, UNIT_KINDS, Role
 from diaodu.web.context import ctx
@@ -144,17 +143,3 @@ def _audit_panel(actor) -> None:
 
     button.on_click(refresh)
     refresh()
-
-
-def describe_change(before: dict | None, after: dict | None, note: str | None) -> str:
-    skip = {"version", "updated_at", "created_at"}
-    if before and after:
-        parts = [f"{k}: {before.get(k)} → {v}" for k, v in after.items() if k not in skip and before.get(k) != v]
-        text = "；".join(parts)
-    elif after:
-        text = json.dumps({k: v for k, v in after.items() if k not in skip}, ensure_ascii=False)
-    elif before:
-        text = "删除：" + json.dumps({k: v for k, v in before.items() if k not in skip}, ensure_ascii=False)
-    else:
-        text = ""
-    return (text + (f"（{note}）" if note else ""))[:400]
