@@ -1,0 +1,133 @@
+"""Headless Chromium over a real server with the demo city: the ledger, a project page, the
+county summary and 我联系的项目 at phone width; screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+DIAODU = str(Path(sys.executable).with_name("diaodu"))
+ADMIN_PASSWORD = "Kaishi#2026x"
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    var = tmp_path_factory.mktemp("browser-var")
+    env = dict(os.environ, DIAODU_VAR_DIR=str(var))
+    env.pop("DIAODU_DATABASE_URL", None)
+    env.pop("DIAODU_CONFIG", None)
+    subprocess.run([DIAODU, "init", "--admin-password", ADMIN_PASSWORD], env=env, check=True, capture_output=True)
+    subprocess.run([DIAODU, "demo"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    log = open(var / "server.log", "w")
+    proc = subprocess.Popen([DIAODU, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url + "/login", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.terminate()
+        pytest.fail("server did not start: " + (var / "server.log").read_text()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+def _login(page, url: str, username: str) -> None:
+    page.goto(url + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "Shifan@2026")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_ledger_project_page_summary_and_phone(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page = ctx.new_page()
+    _login(page, server, "diaodu")
+
+    page.goto(server + "/projects")
+    page.wait_for_selector("text=XM2026001")
+    page.wait_for_timeout(400)
+    assert page.locator("[data-testid=ledger] tbody tr").count() == 15     # first page of 60
+    assert page.get_by_text("入库缺口").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "projects-ledger.png"), full_page=True)
+
+    page.locator("[data-testid=f-gap]").click()
+    page.wait_for_timeout(600)
+    flagged = page.locator("[data-testid=ledger] tbody tr").count()
+    assert 0 < flagged <= 15
+
+    name = page.locator("[data-testid=ledger] tbody tr a").first.inner_text()
+    page.locator("[data-testid=ledger] tbody tr a").first.click()     # a project with a 入库 gap
+    page.wait_for_selector("[data-testid=project-name]")
+    page.wait_for_selector("canvas")
+    page.wait_for_timeout(800)
+    assert page.get_by_text("节点").first.is_visible()
+    assert page.get_by_text("月度填报").first.is_visible()
+    assert page.locator("[data-testid=project-name]").inner_text() == name
+    assert page.get_by_text("入库缺口").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "projects-page.png"), full_page=True)
+
+    page.goto(server + "/projects/summary")
+    page.wait_for_selector("[data-testid=sentence]")
+    assert "1-10月，全市60个重点项目" in page.locator("[data-testid=sentence]").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "projects-summary.png"), full_page=True)
+    ctx.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2)
+    page = phone.new_page()
+    _login(page, server, "lingdao")
+    page.goto(server + "/projects/mine")
+    page.wait_for_selector(".mine-card")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page scrolls sideways at phone width ({width}px)"
+    page.screenshot(path=str(ARTIFACTS / "projects-mine-phone.png"), full_page=False)
+    phone.close()
+
+
+def test_reporter_sees_only_own_county(server, browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    _login(page, server, "jiaxian")
+    page.goto(server + "/projects")
+    page.wait_for_selector("[data-testid=ledger] tbody tr")
+    page.wait_for_timeout(300)
+    counties = set(page.locator("[data-testid=ledger] tbody tr td:nth-child(2)").all_inner_texts())
+    assert counties == {"甲县"}
+    ctx.close()
