@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +63,17 @@ def _confirm_speech_tasks(db) -> int:
         assert task.source_kind == "speech" and task.source_speech_id == 7
         assert text[task.source_start:task.source_end] == task.source_quote
         return task.id
+
+
+def _cli(env: dict, *args: str) -> str:
+    """Run ``diaodu`` in-process (fast); the reminder step uses the real subprocess."""
+    from typer.testing import CliRunner
+
+    from diaodu.cli import app
+
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 def _run_cli(env, *args) -> subprocess.CompletedProcess:
@@ -145,8 +155,8 @@ def test_speech_to_closed_task(api, demo_url, cli_env, smtp_server, webhook, tmp
 
     # The bulletin for December names the overdue task and its unit.
     out_docx, out_xlsx = tmp_path / "通报.docx", tmp_path / "台账.xlsx"
-    _run_cli(env, "tasks", "bulletin", "--period", "2026-12", "--today", "2026-12-10", "--out", str(out_docx),
-             "--xlsx", str(out_xlsx))
+    _cli({"DIAODU_DATABASE_URL": demo_url}, "tasks", "bulletin", "--period", "2026-12", "--today", "2026-12-10",
+         "--out", str(out_docx), "--xlsx", str(out_xlsx))
     import docx
 
     doc = docx.Document(str(out_docx))
@@ -211,15 +221,19 @@ def test_import_ledger_is_all_or_nothing(demo_db, tmp_path, backend):
         assert tasks[0].leader.name == "李卫东"
 
 
-def test_cli_list_template_and_memo(demo_url, cli_env, tmp_path):
-    env = dict(cli_env, DIAODU_DATABASE_URL=demo_url)
-    out = _run_cli(env, "tasks", "list", "--unit", "甲县政府", "--today", "2026-11-24").stdout
+def test_cli_list_template_and_memo(demo_url, tmp_path):
+    from typer.testing import CliRunner
+
+    from diaodu.cli import app
+
+    env = {"DIAODU_DATABASE_URL": demo_url}
+    out = _cli(env, "tasks", "list", "--unit", "甲县政府", "--today", "2026-11-24")
     assert "甲县人民政府" in out and "逾期" in out
-    overdue = _run_cli(env, "tasks", "list", "--flag", "overdue", "--today", "2026-11-24").stdout
+    overdue = _cli(env, "tasks", "list", "--flag", "overdue", "--today", "2026-11-24")
     assert "临期" not in overdue and "逾期" in overdue
-    _run_cli(env, "tasks", "template", str(tmp_path / "模板.xlsx"))
-    assert (tmp_path / "模板.xlsx").stat().st_size > 0
-    bad = subprocess.run([str(Path(sys.executable).parent / "diaodu"), "tasks", "memo", "--speech", "999",
-                          "--out", str(tmp_path / "m.docx")], env=env, capture_output=True, text=True)
-    assert bad.returncode == 1 and "没有生成任务" in bad.stderr
-    assert os.path.getsize(tmp_path / "模板.xlsx") > 1000
+    _cli(env, "tasks", "template", str(tmp_path / "模板.xlsx"))
+    assert (tmp_path / "模板.xlsx").stat().st_size > 1000
+    dry = _cli(env, "tasks", "remind", "--today", "2026-11-24", "--dry-run")
+    assert "[演练]" in dry and "甲县人民政府" in dry
+    bad = CliRunner().invoke(app, ["tasks", "memo", "--speech", "999", "--out", str(tmp_path / "m.docx")], env=env)
+    assert bad.exit_code == 1 and "没有生成任务" in bad.output
