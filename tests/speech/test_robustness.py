@@ -70,3 +70,22 @@ def test_two_megabytes_linear():
     t_big = time.perf_counter() - t0
     assert len(ex.tasks) > 1000
     assert t_big < max(1.0, t_small) * (len(big) / len(small)) * 3  # roughly linear
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("unit", ["增长1%", "居全省第1位", "分别增长1%、", "市发改委要", "发改、统计等部门要",
+                                  "第一，", "一是，", "1.", "X月底前"])
+def test_pathological_repetition_is_linear(unit):
+    """One endless sentence of repeated patterns must not make any rule quadratic."""
+    import time
+
+    small, big = unit * 1000, unit * 8000
+    t0 = time.perf_counter()
+    _check(small)
+    t_small = max(time.perf_counter() - t0, 0.02)
+    t0 = time.perf_counter()
+    _check(big)
+    t_big = time.perf_counter() - t0
+    assert t_big < t_small * 8 * 3

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .model import Quantity
 from .normalise import sentences
@@ -67,7 +68,11 @@ def _clean_indicator(pre: str) -> str:
     return pre.strip(" ，、：")
 
 
+WINDOW = 160  # no look-back goes further than this, which keeps the time linear
+
+
 def _clause_start(norm: str, lo: int, pos: int, bounds: str = "，；：。、\n！？") -> int:
+    lo = max(lo, pos - WINDOW)
     i = pos
     while i > lo and norm[i - 1] not in bounds:
         i -= 1
@@ -81,7 +86,9 @@ def _nearest(rx: re.Pattern[str], norm: str, lo: int, hi: int) -> re.Match[str] 
     if cached is None:
         cached = [m for m in rx.finditer(norm, lo, _SENT_END_CACHE.get((id(norm), lo), hi))]
         _MATCH_CACHE[key] = cached
-    for m in cached:
+        _STARTS_CACHE[key] = [c.start() for c in cached]
+    k = bisect_right(_STARTS_CACHE[key], hi)
+    for m in cached[max(0, k - 8):k]:
         if m.end() > hi:
             break
         before = norm[max(0, m.start() - 4):m.start()]
@@ -124,12 +131,14 @@ def find_quantities(text: str, norm: str, paras: list[tuple[int, int]],
 
 _QUICK = re.compile(r"[\dXx×*]|第|前|[一二两三四五六七八九十百千](?:个百分点|亿|万元|%|倍|届|次|部|名|家|项|座|批)")
 _MATCH_CACHE: dict = {}
+_STARTS_CACHE: dict = {}
 _SENT_END_CACHE: dict = {}
 
 
 def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Quantity]:
     out: list[Quantity] = []
     _MATCH_CACHE.clear()  # per-sentence cache of period/region matches
+    _STARTS_CACHE.clear()
     _SENT_END_CACHE.clear()
     _SENT_END_CACHE[(id(norm), ss)] = se
     if not _QUICK.search(norm, ss, se):
@@ -254,6 +263,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         if cont and (not ind or re.fullmatch(r"[\d.个和、 ]*", ind)):
             ind = prev_indicator
             cs = prev.start
+        cs = max(cs, ns - WINDOW)  # long lists: keep quotes (and the work) bounded
         unit_txt = text[m.start("unit"):m.end("unit")] if unit != "个百分点" or m.group("unit") == unit else unit
         q = _make(text, norm, ss, se, cs, noun_end, ind, measure, value, unit_txt,
                   para_period, para_region, ns)
@@ -267,22 +277,21 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         q.counted = counted
         out.append(q)
         prev, prev_indicator = q, ind or prev_indicator
-    values = [q for q in out if q.measure != "rank"]
-    for q in out:
-        if q.measure == "rank" and (not q.indicator or re.match(r"(?:高于|低于|增长|下降|同比|比|较|分别|其中)", q.indicator)):
-            earlier = [v for v in values if v.anchor < q.anchor and v.indicator]
-            if earlier:
-                q.indicator = earlier[-1].indicator
+    last_ind = ""
+    for q in sorted(out, key=lambda r: r.anchor):
+        if q.measure != "rank":
+            last_ind = q.indicator or last_ind
+        elif last_ind and (not q.indicator or re.match(r"(?:高于|低于|增长|下降|同比|比|较|分别|其中)", q.indicator)):
+            q.indicator = last_ind
     _classify(norm, ss, out)
-    for i, q in enumerate(out):
+    anchors = sorted(o.anchor for o in out)
+    for q in out:
         if q.kind != "target":
             continue
-        clause_end = se
-        for j in range(q.end, se):
-            if norm[j] in "，；。":
-                clause_end = j
-                break
-        later = any(o.anchor > q.anchor and o.anchor < clause_end for o in out)
+        cut = re.compile(r"[，；。]").search(norm, q.end, min(se, q.end + WINDOW))
+        clause_end = cut.start() if cut else min(se, q.end + WINDOW)
+        k = bisect_right(anchors, q.anchor)
+        later = k < len(anchors) and anchors[k] < clause_end
         if q.modifier or (q.counted and later):
             q.kind = "figure"  # 总投资10亿元的93个项目: descriptions of what the target is about
     out.sort(key=lambda q: q.start)
@@ -397,6 +406,8 @@ def _classify_one(norm: str, ss: int, q: Quantity) -> None:
         # the goal context: from the last cut word to the value, at most two clauses back,
         # unless a "目标…：" lead-in opens the sentence
         lo = ss
+        ss = max(ss, hi - WINDOW)
+        lo = ss
         for c in _CUT.finditer(norm, ss, hi):
             lo = c.end()
         lead_in = re.search(r"目标[^。]{0,20}：", norm[ss:hi])
@@ -414,7 +425,7 @@ def _classify_one(norm: str, ss: int, q: Quantity) -> None:
         if _GOAL.search(norm, lo, q.end):
             q.kind = "target"
         elif q.qualifier == ">=" and re.search(r"以上", norm[q.anchor:q.end + 3]) and re.search(
-                r"(?<![主重需纲摘概提简只必])要(?![求素点闻件害])|确保|力争|务必|必须", norm[ss:q.end]):
+                r"(?<![主重需纲摘概提简只必])要(?![求素点闻件害])|确保|力争|务必|必须", norm[max(ss, q.end - WINDOW):q.end]):
             q.kind = "target"
 
 
@@ -424,6 +435,10 @@ def _make(text, norm, ss, se, cs, end, ind, measure, value, unit, para_period, p
         start += 1
     p = _nearest(_PERIOD, norm, ss, anchor)
     r = _nearest(_REGION, norm, ss, anchor)
+    if p and p.end() < anchor - 4 * WINDOW:
+        p = None
+    if r and r.end() < anchor - 4 * WINDOW:
+        r = None
     period = text[p.start():p.end()] if p else para_period
     region = text[r.start():r.end()] if r else para_region
     q = Quantity(start, end, text[start:end], ind, measure, value, unit, period=period, region=region)

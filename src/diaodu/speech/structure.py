@@ -51,6 +51,8 @@ def _ordinal(family: str, tok: str) -> int:
 
 
 def _quote_end(norm: str, start: int, limit: int, stops: str, cap: int | None) -> int:
+    if cap is not None:
+        limit = min(limit, start + cap)
     i = start
     while i < limit and norm[i] not in stops and norm[i] != "\n":
         i += 1

@@ -88,9 +88,9 @@ def find_tasks(text: str, norm: str, paras: list[tuple[int, int]], headings: lis
                 if units or dl:
                     out.append(_task(text, body_s, e, units, lead, assist, dl, section, unit_resolver))
                 continue
-            if s in heading_lines and e - s < 40:
-                continue
             t = _sentence_task(text, norm, s, e, meeting, section, unit_resolver, level)
+            if t is not None and s in heading_lines and e - s < 40 and not t.units:
+                continue  # a short heading with only a time word is a title, not a task
             if t:
                 out.append(t)
     return out

@@ -121,10 +121,16 @@ def find_units(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     pos = start
     lex = organs()
+    stem_m: re.Match[str] | None = None
+    stem_exhausted = False
     while pos < end:
-        m = _STEMS_DEPT.search(norm, pos, end)
-        while m and m.start() > start and norm[m.start() - 1] not in "，；。：\n 是由请":
-            m = _STEMS_DEPT.search(norm, m.start() + 1, end)
+        # next "发改、统计、工信等部门" group, searched again only once we have passed it
+        if not stem_exhausted and (stem_m is None or stem_m.start() < pos):
+            stem_m = _STEMS_DEPT.search(norm, pos, end)
+            while stem_m and stem_m.start() > start and norm[stem_m.start() - 1] not in "，；。：\n 是由请":
+                stem_m = _STEMS_DEPT.search(norm, stem_m.start() + 1, end)
+            stem_exhausted = stem_m is None
+        m = stem_m if stem_m is not None and stem_m.start() >= pos else None
         g = _group_at(norm, pos, end, lex)
         if m and (g is None or m.start() <= g[0]):
             after_ok = _ACTING_AFTER.match(norm, m.end())
