@@ -26,9 +26,11 @@ def load_demo(session: Session, actor: Actor, rng: random.Random) -> None:
     regions = service.Regions(session)
     units = unit_resolver(session)
     leader_ids = service.leader_resolver(session)
-    for rec in data.projects:
-        service.store_record(session, rec, regions=regions, units=units, leaders=leader_ids,
-                             reported_by=rec.unit or "演示")
+    lists: dict = {}
+    with session.no_autoflush:
+        for rec in data.projects:
+            service.store_record(session, rec, regions=regions, units=units, leaders=leader_ids, lists=lists,
+                                 reported_by=rec.unit or "演示")
     session.flush()
     by_code: dict[str, Lead] = {}
     for rec in data.leads:

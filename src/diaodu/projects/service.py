@@ -167,18 +167,22 @@ def to_lead(ld: Lead) -> pipeline.Lead:
         project_code=ld.project.code if ld.project else "")
 
 
-def _lists(session: Session, names: Iterable[str]) -> list[ProjectList]:
+def _lists(session: Session, names: Iterable[str], cache: dict[str, ProjectList] | None = None
+           ) -> list[ProjectList]:
+    """ProjectList rows for names, created when new. ``cache`` (name → row, all lists) avoids a
+    query per name during bulk imports."""
+    if cache is None:
+        cache = {lst.name: lst for lst in session.scalars(select(ProjectList))}
     out = []
     for raw in names:
         name = normalize_name(raw)
         if not name:
             continue
-        lst = session.scalar(select(ProjectList).where(ProjectList.name == name))
+        lst = cache.get(name)
         if lst is None:
             known = list(records.COMMON_LISTS)
-            lst = ProjectList(name=name, sort=known.index(name) if name in known else 100)
+            lst = cache[name] = ProjectList(name=name, sort=known.index(name) if name in known else 100)
             session.add(lst)
-            session.flush()
         if lst not in out:
             out.append(lst)
     return out
@@ -618,22 +622,25 @@ def import_ledger(session: Session, actor: Actor, path: str | Path, *, dry_run: 
     result = ImportResult(dry_run=dry_run, warnings=ledger_xlsx.ledger_warnings(parsed))
     existing = {p.code: p for p in session.scalars(select(Project).options(*_load_options())
                                                    .where(Project.code.in_([r.code for r in parsed])))}
-    for rec in parsed:
-        result.reports += len(rec.monthly)
-        if rec.code in existing:
-            result.updated += 1
-        else:
-            result.created += 1
-        if not dry_run:
-            store_record(session, rec, regions=regions, units=units, leaders=leaders,
-                         project=existing.get(rec.code), reported_by=actor.display_name or actor.username)
+    lists = {lst.name: lst for lst in session.scalars(select(ProjectList))}
+    with session.no_autoflush:
+        for rec in parsed:
+            result.reports += len(rec.monthly)
+            if rec.code in existing:
+                result.updated += 1
+            else:
+                result.created += 1
+            if not dry_run:
+                store_record(session, rec, regions=regions, units=units, leaders=leaders, lists=lists,
+                             project=existing.get(rec.code), reported_by=actor.display_name or actor.username)
     if not dry_run:
         session.flush()
     return result
 
 
 def store_record(session: Session, rec: records.Project, *, regions: Regions, units, leaders,
-                 project: Project | None = None, reported_by: str = "") -> Project:
+                 lists: dict[str, ProjectList] | None = None, project: Project | None = None,
+                 reported_by: str = "") -> Project:
     """Insert or overwrite one project from its dataclass (names already checked)."""
     values = dict(code=rec.code, name=rec.name, stage=rec.stage, industry=rec.industry, chain=rec.chain,
                   region_id=regions.resolve(rec.county), owner=rec.owner,
@@ -651,17 +658,23 @@ def store_record(session: Session, rec: records.Project, *, regions: Regions, un
         for k, v in values.items():
             if getattr(project, k) != v:
                 setattr(project, k, v)
-    project.lists = _lists(session, rec.lists)
-    project.nodes = [ProjectNode(name=n.name, planned_date=n.planned_date, done_date=n.done_date, sort=i)
-                     for i, n in enumerate(rec.nodes)]
+    new_lists = _lists(session, rec.lists, lists)
+    if [lst.name for lst in project.lists] != [lst.name for lst in new_lists]:
+        project.lists = new_lists
+    if [(n.name, n.planned_date, n.done_date) for n in project.nodes] != [
+            (n.name, n.planned_date, n.done_date) for n in rec.nodes]:
+        project.nodes = [ProjectNode(name=n.name, planned_date=n.planned_date, done_date=n.done_date, sort=i)
+                         for i, n in enumerate(rec.nodes)]
     old_problems = {q.text: q for q in project.problems}
     problems = []
     for i, q in enumerate(rec.problems):
         row = old_problems.pop(q.text, None) or ProjectProblem(text=q.text)
-        row.unit_id, row.deadline, row.status, row.sort = (units(q.unit) if q.unit else None), q.deadline, \
-            q.status, i
+        unit_id = units(q.unit) if q.unit else None
+        if (row.unit_id, row.deadline, row.status, row.sort) != (unit_id, q.deadline, q.status, i):
+            row.unit_id, row.deadline, row.status, row.sort = unit_id, q.deadline, q.status, i
         problems.append(row)
-    project.problems = problems
+    if problems != list(project.problems):
+        project.problems = problems
     old_reports = {r.month: r for r in project.reports}
     reports = []
     for m in rec.monthly:
@@ -669,7 +682,8 @@ def store_record(session: Session, rec: records.Project, *, regions: Regions, un
         if dec(row.amount) != m.amount or dec(row.registered) != m.registered or (row.progress or "") != m.progress:
             row.amount, row.registered, row.progress = m.amount, m.registered, m.progress
         reports.append(row)
-    project.reports = reports
+    if reports != list(project.reports):
+        project.reports = reports
     return project
 
 
