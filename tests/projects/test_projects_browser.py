@@ -4,7 +4,6 @@ county summary and 我联系的项目 at phone width; screenshots go to test-art
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys

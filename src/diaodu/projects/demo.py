@@ -333,6 +333,11 @@ def _project(rng: random.Random, i: int, year: int, last: str, as_of: date, coun
         if planned <= as_of and rng.random() < 0.78:
             done = min(as_of, planned + timedelta(days=rng.randint(-15, 25)))
         nodes.append(Node(names[idx], planned, done))
+    # 竣工验收 is the completion itself: planned with the completion, done only when completed
+    for n in nodes:
+        if n.name == "竣工验收":
+            n.planned_date = planned_completion or n.planned_date
+            n.done_date = actual_completion
 
     # problems
     problems: list[Problem] = []
