@@ -33,7 +33,7 @@ _GOAL = re.compile(r"(?<![与比离距差])(?<!这一)目标|确保|力争|争�
 _GOAL_AFTER = re.compile(r"^(?:以上|左右|以内)?的?(?:预期|奋斗|发展|工作|总体)?目标")
 _PAST = re.compile(r"已经|已|完成了|实现了|达到了|以来|去年|上年|同比|累计|截至|截止|共计")
 _PERIOD = re.compile(r"(?:截至|截止|至)[ ]?(?:目前|(?:今年)?[ ]?\d{1,2}[ ]?月[ ]?(?:\d{1,2}[ ]?[日号]|底|末|份)?)|"
-                     r"(?:(?:19|20)\d\d|20XX|20xx)[ ]?年(?:[ ]?\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月|上半年|下半年|前三季度|"
+                     r"(?:(?:19|20)\d\d|20XX|20xx)[ ]?年(?:底|末|[ ]?\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月|上半年|下半年|前三季度|"
                      r"[一二三四]季度|\d{1,2}月份?|前\d{1,2}个月)?|"
                      r"(?:今年|去年)?[ ]?\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月(?:份)?|前\d{1,2}个月|前[一二三四五六七八九十]{1,2}个月|"
                      r"今年上半年|今年前三季度|今年一季度|上半年|下半年|前三季度|前两季度|[一二三四]季度|"
@@ -95,7 +95,8 @@ def _nearest(rx: re.Pattern[str], norm: str, lo: int, hi: int) -> re.Match[str] 
         after = norm[m.end():m.end() + 3]
         if rx is _REGION and (_BASE_BEFORE.search(before) or _BASE_AFTER.match(after)):
             continue
-        if rx is _PERIOD and (_CMP_BEFORE.search(before) or after.startswith(("同期", "底", "末"))):
+        if rx is _PERIOD and (_CMP_BEFORE.search(before) or after.startswith(("同期", "底", "末"))
+                              or after.startswith("以来") and before.endswith(("自", "从"))):
             continue
         last = m
     return last
@@ -116,12 +117,13 @@ def find_quantities(text: str, norm: str, paras: list[tuple[int, int]],
         while hi < len(hs) and hs[hi] <= ps:
             hi += 1
             para_period = None
-        for ss, se in sentences(norm, ps, pe):
+        for si, (ss, se) in enumerate(sentences(norm, ps, pe)):
             recs = _sentence_quantities(text, norm, ss, se, para_period, para_region)
             for q in recs:
                 (targets if q.kind == "target" else figures).append(q)
             p = _nearest(_PERIOD, norm, ss, se)
-            if p and recs and any(q.kind == "figure" for q in recs):
+            # a paragraph's opening sentence sets its period; later ones only when they report figures
+            if p and (si == 0 and p.start() - ss < 12 or any(q.kind == "figure" for q in recs)):
                 para_period = text[p.start():p.end()]
             r = _nearest(_REGION, norm, ss, se)
             if r and (para_region is None or not para_region.startswith("全") or text[r.start():r.end()].startswith("全")):
