@@ -85,9 +85,9 @@ def _field(dialog, key: str, tag: str):
     return dialog.locator(f'[data-testid="field-{key}"]').locator(f"xpath=descendant-or-self::{tag}").first
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"tasks-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"tasks-{name}.png"), full_page=full_page)
 
 
 def test_reporter_signs_on_phone_and_dispatcher_sees_ledger(server, browser):
@@ -104,7 +104,7 @@ def test_reporter_signs_on_phone_and_dispatcher_sees_ledger(server, browser):
     card.locator('[data-testid="action-sign"]').click()
     dialog = page.locator(".q-dialog").last
     _field(dialog, "note", "input").fill("收到，马上部署")
-    _shot(page, "sign-dialog-phone")
+    _shot(page, "sign-dialog-phone", full_page=False)
     dialog.locator('[data-testid="confirm"]').click()
     page.wait_for_function(
         f"document.querySelector('[data-testid=\"mine-待签收\"]') && "
