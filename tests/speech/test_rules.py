@@ -129,3 +129,15 @@ def test_at_least_is_not_a_gap_and_lists_need_list_separators():
     assert first.value == 1 and first.measure == "level" and first.qualifier == ">="
     counts = [q for q in ex.targets + ex.figures if q.value == 30 and q.unit == "个"]
     assert counts and counts[0].measure == "level"
+
+
+@pytest.mark.parametrize("s,units", [
+    ("各乡镇和县公安、司法、信访等部门要扎实做好", ["各乡镇", "县公安部门", "县司法部门", "县信访部门"]),
+    ("市住建、农业农村等部门和县区政府要加快实施", ["市住建部门", "市农业农村部门", "县区政府"]),
+    ("市产业链推进办及各产业链办公室，要各负其责", ["市产业链推进办", "各产业链办公室"]),
+    ("金昌经济技术开发区（金川民营经济产业园）要围绕", ["金昌经济技术开发区（金川民营经济产业园）"]),
+    ("承担各项指标的市级分管领导和牵头部门要结合", []),
+])
+def test_unit_groups(s, units):
+    n = normalise(s)
+    assert [u for _, _, u in find_units(n, 0, len(n))] == units

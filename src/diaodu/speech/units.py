@@ -27,7 +27,7 @@ _NC = rf"[^{_STOP}\n]"
 _STRONG = ("部门|经济技术开发区|开发区|高新区|工业园区|产业园区|工业园|产业园|集聚区|示范区|领导小组办公室|领导小组|委员会|管委会|管理委员会|指挥部|办公室|工作专班|专班|工作组|服务中心|中心|集团|"
            "有限公司|公司|银行|分行|支行|政府|党委|人大|政协|法院|检察院|局|厅|署|街道办|街道|镇|乡")
 _WEAK = "委|办|室|部|队|站|所|院|社|处|科|会|组"
-_COLLECTIVE = (r"(?:各|有关|相关|全市各|全县各)(?:县（市、区）|县（市区）|县（市）区|县市区|县区|区县|县（区）|市（州）|"
+_COLLECTIVE = (r"(?:各|有关|相关|全市各|全县各)(?:县（市、区）|县（市）|县（市区）|县（市）区|县市区|县区|区县|县（区）|市（州）|"
                r"乡镇（街道）|乡（镇）|镇（街道）|乡镇|镇街|街道|园区|开发区|产业园区|工作组|专班|工作专班|"
                r"村|社区|学校|医院|金融机构|银行|乡镇党委|镇党委)"
                r"|(?:各|有关)[^\s、，。；：要将等的]{1,6}(?:办公室|工作组|专班|指挥部)"
@@ -66,7 +66,7 @@ _OBJECT_BEFORE = re.compile(r"(?:与|向|对|给|同|跟|和|配合|协调|联�
                             r"组织|通过|协助|衔接|对接|依托|加强|积极|争取|成立|设立|组建|建立|经|由于|在|把|将|"
                             r"发挥|充分发挥|落实|服务|服务于|助力|指导|报请|提请|报送|上报|到|去|赴)$")
 _ACTING_AFTER = re.compile(r"(?:各级各部门|各部门|各单位)?(?:[、和及与][^\s，。；、]{1,8}?)*(?:等(?:部门|单位|[^\s，。；]{0,4}(?:部门|单位))?)?[ ]?"
-                           r"(?:近期|近日|下一步|会后|随后|马上|本周|下周|本月|下月|今后)?"
+                           r"(?:近期|近日|下一步|会后|随后|马上|本周|下周|本月|下月|今后|[，,](?=要|必须|务必))?"
                            r"(?:也|都|还|就|则|更|尤其|特别)?(?:要|必须|务必|须|需|需要|应|应当|将|负责|牵头|"
                            r"配合|会同|联合|共同|抓紧|加快|立即|尽快|迅速|进一步|切实|认真|全力|积极|继续|主动|"
                            r"密切|决定|研究决定|分别|作为|按照|根据|结合|统筹|组织|牵头负责|具体负责|抓好|做好|"
@@ -86,7 +86,7 @@ def _clean(tok: str) -> str | None:
     if t:  # 各乡镇各部门 -> 各乡镇; 城区各级各部门 -> nothing
         head = tok[:t.start()]
         return _clean(head) if head.startswith(("各", "有关")) and len(head) > 2 else None
-    if len(tok) < 2 or _BAD_END.search(tok) or _BAD_START.match(tok):
+    if len(tok) < 2 or _BAD_END.search(tok) or _BAD_START.match(tok) or re.search(r"领导(?!小组)|同志", tok):
         return None
     if tok in generic():
         return None
@@ -116,6 +116,16 @@ _STEMS_DEPT = re.compile(r"((?:[^\s、，。；：等和及与要将]{2,4}、)+[
 _JOINED = re.compile(r"^([省市县区]委)([省市县区](?:人民)?政府)$")
 
 
+_ALIAS = re.compile(r"（[^（）。，；\s]{1,12}）(?=[、和及与，]|要|负责|牵头|配合|等)")
+
+
+def _stem_names(m: re.Match[str]) -> list[str]:
+    """发改、统计、工信等部门 -> 发改部门, 统计部门, 工信部门 (a leading 市/县 is shared)."""
+    stems = m.group(1).split("、")
+    lvl = stems[0][0] if stems[0][0] in "市县区" and len(stems[0]) > 2 else ""
+    return [(lvl if lvl and not st.startswith(lvl) else "") + st + m.group(2) for st in stems]
+
+
 def find_units(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Acting units named in norm[start:end]: (start, end, name) in order of appearance."""
     out: list[tuple[int, int, str]] = []
@@ -133,14 +143,19 @@ def find_units(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
         m = stem_m if stem_m is not None and stem_m.start() >= pos else None
         g = _group_at(norm, pos, end, lex)
         if m and (g is None or m.start() <= g[0]):
-            after_ok = _ACTING_AFTER.match(norm, m.end())
-            if after_ok and not _OBJECT_BEFORE.search(norm, max(start, m.start() - 4), m.start()):
-                stems = m.group(1).split("、")
-                lvl = stems[0][0] if stems[0][0] in "市县区" and len(stems[0]) > 2 else ""
-                for stem in stems:
-                    if lvl and not stem.startswith(lvl):
-                        stem = lvl + stem
-                    out.append((m.start(), m.end(), stem + m.group(2)))
+            if not _OBJECT_BEFORE.search(norm, max(start, m.start() - 4), m.start()):
+                names = _stem_names(m)
+                ge = m.end()
+                # …等部门和县区政府要: more units may follow the stems
+                while True:
+                    sep = _SEP.match(norm, ge, end)
+                    nxt = _token_re().match(norm, sep.end(), end) if sep else None
+                    if not nxt:
+                        break
+                    names.extend(n for n in map(_clean, split_he(nxt.group())) if n)
+                    ge = nxt.end()
+                if _ACTING_AFTER.match(norm, ge):
+                    out.extend((m.start(), ge, n) for n in names)
             pos = m.end()
             continue
         if g is None:
@@ -167,9 +182,18 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
     parts = split_he(norm[m.start():m.end()])
     ge = m.end()
     while True:
+        alias = _ALIAS.match(norm, ge, end)
+        if alias:  # 县委农工部（扶贫办）: the bracket is part of the name
+            parts[-1] += alias.group()
+            ge = alias.end()
         sep = _SEP.match(norm, ge, end)
         if not sep:
             break
+        stems = _STEMS_DEPT.match(norm, sep.end(), end)
+        if stems:  # 各乡镇和县公安、司法、信访等部门
+            parts.extend(_stem_names(stems))
+            ge = stems.end()
+            continue
         nxt = _token_re().match(norm, sep.end(), end)
         if not nxt:
             # skip a short non-unit member (各级各部门、单位和县区政府)
@@ -207,7 +231,7 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
     names = [n for n in (_clean(p) for p in _split_group(split)) if n]
     # unprefixed short names must be in the lexicon or carry a strong suffix
     names = [n for n in names if n[0] in _LEVEL or n.startswith(("各", "有关", "相关", "X", "×", "*")) or n in lex
-             or re.search(rf"(?:{_STRONG})$", n) and len(n) >= 3]
+             or re.search(rf"(?:{_STRONG})$", re.sub(r"（[^）]*）$", "", n)) and len(n) >= 3]
     acting = bool(names) and bool(_ACTING_AFTER.match(norm, ge)) and not _OBJECT_BEFORE.search(
         norm, max(0, gs - 4), gs)
     return gs, ge, names, acting
