@@ -47,7 +47,23 @@ def create_app(settings: Settings | None = None, with_ui: bool = True) -> FastAP
         from diaodu.web.ui import mount_ui
 
         mount_ui(app, settings)
+        _start_module_jobs(app)
     return app
+
+
+def _start_module_jobs(app: FastAPI) -> None:
+    """Background jobs of the server process (e.g. the daily task reminders): a module ships
+    ``diaodu/<module>/scheduled.py`` with ``start_scheduler(app)``."""
+    import importlib
+
+    for name in ("monitor", "speech", "tasks", "projects"):
+        try:
+            module = importlib.import_module(f"diaodu.{name}.scheduled")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"diaodu.{name}.scheduled":
+                raise
+            continue
+        module.start_scheduler(app)
 
 
 def _mount_docs(app: FastAPI) -> None:
