@@ -71,21 +71,14 @@ class Dashboard:
             return
         year, month = int(self.period[:4]), int(self.period[5:])
         with ctx().db.session() as s:
-            result = service.board(s, self.actor, year, month)
-        rows = result["rows"]
-        self.scopes = {}
-        for d in rows:
-            if d["is_total"]:
-                self.scopes.setdefault(d["scope_id"], d["region"])
-        for d in rows:
-            self.scopes.setdefault(d["scope_id"], next((x["region"] for x in rows if x["region_id"] == d["scope_id"]),
-                                                       "其他"))
-        if self.scope_name:
-            self.scope = next((k for k, v in self.scopes.items() if v == self.scope_name), self.scope)
-            self.scope_name = None
-        if self.scope not in self.scopes:
-            self.scope = max(self.scopes, key=lambda k: sum(1 for d in rows if d["scope_id"] == k)) \
-                if self.scopes else None
+            scopes = service.board_scopes(s, year, month)
+            self.scopes = {k: v[0] for k, v in sorted(scopes.items(), key=lambda kv: -kv[1][1])}
+            if self.scope_name:
+                self.scope = next((k for k, v in self.scopes.items() if v == self.scope_name), self.scope)
+                self.scope_name = None
+            if self.scope not in self.scopes:
+                self.scope = next(iter(self.scopes), None)
+            rows = service.board(s, self.actor, year, month, self.scope)["rows"] if self.scope else []
         self.rows = [d for d in rows if d["scope_id"] == self.scope]
         inds = self.indicators()
         if self.chart_ind not in inds:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from diaodu.core import org, policy
@@ -137,26 +137,36 @@ class RegionMatcher:
     suffix, so ``邵阳县`` never matches ``邵阳市``."""
 
     def __init__(self, session: Session):
-        names: dict[int, set[str]] = defaultdict(set)
+        self.exact: dict[str, set[int]] = defaultdict(set)  # normalised name/alias -> ids
+        self.loose: dict[str, set[int]] = defaultdict(set)  # name and suffix-less key -> ids
         for rid, name in session.execute(select(Region.id, Region.name)):
-            names[rid].add(normalise_region(name))
+            self.add(rid, name)
         for rid, alias in session.execute(select(RegionAlias.region_id, RegionAlias.alias)):
-            names[rid].add(normalise_region(alias))
-        self.names = dict(names)
+            self.add(rid, alias)
+        self._cache: dict[str, int | None] = {}
 
     def add(self, rid: int, name: str) -> None:
-        self.names.setdefault(rid, set()).add(normalise_region(name))
+        n = normalise_region(name)
+        self.exact[n].add(rid)
+        for k in region_keys(n):
+            self.loose[k].add(rid)
+        self._cache = {}
 
     def match(self, name: str) -> int | None:
         n = normalise_region(name)
-        exact = [rid for rid, ns in self.names.items() if n in ns]
-        if len(exact) == 1:
-            return exact[0]
+        if n in self._cache:
+            return self._cache[n]
+        exact = self.exact.get(n, set())
         if exact:
-            return None
-        keys = region_keys(n)
-        loose = [rid for rid, ns in self.names.items() if any(n in region_keys(x) or x in keys for x in ns)]
-        return loose[0] if len(loose) == 1 else None
+            found = next(iter(exact)) if len(exact) == 1 else None
+        else:
+            # region name without suffix == n (双清区 ~ 双清), or n without suffix == a region name
+            loose = set(self.loose.get(n, set()))
+            for k in region_keys(n) - {n}:
+                loose |= self.exact.get(k, set())
+            found = next(iter(loose)) if len(loose) == 1 else None
+        self._cache[n] = found
+        return found
 
 
 def _region_kind(name: str) -> str:
@@ -522,21 +532,25 @@ def peer_map(regions: dict[int, _RegionInfo]) -> dict[int, int]:
             if r.parent_id is not None and r.kind in PEER_KINDS and r.name not in AGGREGATE_REGIONS}
 
 
-def _scope_of(rid: int, regions: dict[int, _RegionInfo], peers: dict[int, int]) -> int:
+def _scope_of(rid: int, regions: dict[int, _RegionInfo], peers: dict[int, int], roots: set[int]) -> int:
     if rid in peers:
         return peers[rid]
-    if any(p == rid for p in peers.values()):
+    if rid in roots:
         return rid
     parent = regions[rid].parent_id
     return parent if parent is not None else rid
 
 
-def _load_current(session: Session, year: int, month_from: int, month_to: int) -> list[tuple]:
-    return list(session.execute(select(
+def _load_current(session: Session, year: int, month_from: int, month_to: int,
+                  region_ids: set[int] | None = None) -> list[tuple]:
+    stmt = select(
         Observation.id, Observation.region_id, Observation.indicator_id, Observation.month, Observation.value,
         Observation.unit, Observation.growth, Observation.published_rank, Observation.source_ref).where(
         Observation.year == year, Observation.month >= month_from, Observation.month <= month_to,
-        Observation.superseded_by_id.is_(None))))
+        Observation.superseded_by_id.is_(None))
+    if region_ids is not None:
+        stmt = stmt.where(Observation.region_id.in_(sorted(region_ids)))
+    return list(session.execute(stmt))
 
 
 def _latest(rows: list[tuple], month: int) -> dict[tuple[int, int], tuple]:
@@ -586,10 +600,16 @@ def board(session: Session, actor: Actor, year: int, month: int, region: str | i
     inds = {r.id: r for r in ind_rows}
     codes = {r.id: r.code for r in ind_rows}
     catalogue = [pure_indicator(r) for r in ind_rows]
-    rows = _load_current(session, year, max(1, month - BOARD_LAG - 1), month)
+    peers = peer_map(regions)
+    roots = set(peers.values())
+    scope_of = {rid: _scope_of(rid, regions, peers, roots) for rid in regions}
+    wanted: set[int] | None = None
+    if focus is not None:
+        scopes = {scope_of[f] for f in focus}
+        wanted = {rid for rid, sc in scope_of.items() if sc in scopes}
+    rows = _load_current(session, year, max(1, month - BOARD_LAG - 1), month, wanted)
     current = _latest(rows, month)
     previous = _latest(rows, month - 1) if month > 1 else {}
-    peers = peer_map(regions)
     targets = _pure_targets(session, year, codes)
     by_scope: dict[int, list[ParsedObservation]] = defaultdict(list)
     ids: dict[tuple[str, str], tuple] = {}
@@ -599,7 +619,7 @@ def board(session: Session, actor: Actor, year: int, month: int, region: str | i
         po = ParsedObservation(source_file="", sheet="", row=0, region_name=regions[rid].name,
                                region_norm=str(rid), indicator_name=inds[iid].name, indicator_code=codes[iid],
                                year=year, month=r[3], value=r[4], unit=r[5], growth=r[6], published_rank=r[7])
-        by_scope[_scope_of(rid, regions, peers)].append(po)
+        by_scope[scope_of[rid]].append(po)
         ids[(str(rid), codes[iid])] = r
     prev_ranks = _previous_ranks(previous, peers, inds)
     out: list[dict] = []
@@ -646,6 +666,23 @@ def _previous_ranks(previous: dict[tuple[int, int], tuple], peers: dict[int, int
     return out
 
 
+def board_scopes(session: Session, year: int, month: int) -> dict[int, tuple[str, int]]:
+    """The cities (ranking scopes) with data in the period: {scope id: (name, observation count)}."""
+    regions = _regions(session)
+    peers = peer_map(regions)
+    roots = set(peers.values())
+    counts = session.execute(select(Observation.region_id, func.count()).where(
+        Observation.year == year, Observation.month >= max(1, month - BOARD_LAG), Observation.month <= month,
+        Observation.superseded_by_id.is_(None)).group_by(Observation.region_id))
+    out: dict[int, list] = {}
+    for rid, n in counts:
+        if rid not in regions:
+            continue
+        scope = _scope_of(rid, regions, peers, roots)
+        out.setdefault(scope, [regions[scope].name, 0])[1] += n
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
 def available_periods(session: Session) -> list[str]:
     rows = session.execute(select(Observation.year, Observation.month).where(
         Observation.superseded_by_id.is_(None)).group_by(Observation.year, Observation.month))
@@ -668,7 +705,7 @@ def paragraph(session: Session, actor: Actor, year: int, month: int, region: str
         r = session.get(Region, rid) if rid else None
     if r is None:
         raise NotFound(f"地区“{region}”不存在")
-    full = board(session, actor, year, month)["rows"]
+    full = board(session, actor, year, month, r.parent_id or r.id)["rows"]
     mine = next((d for d in full if d["region_id"] == r.id and d["indicator_id"] == ind.id), None)
     if mine is None:
         raise NotFound(f"{r.name}{ind.name}在{year}年{rules.period_label(month)}没有数据")

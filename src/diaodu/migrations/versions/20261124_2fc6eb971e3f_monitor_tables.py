@@ -104,7 +104,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('monitor_observation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_monitor_observation_batch_id'), ['batch_id'], unique=False)
-        batch_op.create_index('ix_monitor_observation_period', ['year', 'month', 'indicator_id', 'region_id'], unique=False)
+        batch_op.create_index('ix_monitor_observation_period', ['year', 'region_id', 'month', 'indicator_id'],
+                              unique=False, postgresql_include=['id', 'value', 'unit', 'growth', 'published_rank',
+                                                                'superseded_by_id', 'source_ref'])
         batch_op.create_index(batch_op.f('ix_monitor_observation_region_id'), ['region_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_monitor_observation_superseded_by_id'), ['superseded_by_id'], unique=False)
 
