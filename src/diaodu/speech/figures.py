@@ -8,6 +8,40 @@ from .model import Quantity
 from .normalise import sentences
 from .numerals import ARABIC, CHINESE, PLACEHOLDER, parse_number
 
+# precompiled inline patterns
+_RX0 = re.compile(r"(?:同比|比上年|比去年)?(?:增长|上升|下降|提高|增加|减少|回落)[ ]?[\d.]+.*$")
+_RX1 = re.compile(r"仅仅|仅|也才|才|只|(?<=[拉降升长加少])了")
+_RX2 = re.compile(r"^.{0,6}?(?:直接导致|导致|致使|使得|造成)")
+_RX3 = re.compile(r"后|下")
+_RX4 = re.compile(r"(?:连续|先后|共|累计|获得|荣获|已有|有)$")
+_RX5 = re.compile(r"[^，。；、]{0,14}?(?<![集])中(?![心国小央型期层华间医高等])")
+_RX6 = re.compile(r"(?:[、和及][ ]?[\d.]+[ ]?个)*[、和及][ ]?[\d.]+[ ]?个百分点")
+_RX7 = re.compile(r"[ 、和及]*(?:分别)?[ ]*")
+_RX8 = re.compile(r"[增降减提上回下达为占]")
+_RX9 = re.compile(r"(?:分别)?(?:同比|比上年|较上年|高于|低于|超过|落后|快于|慢于|比|较|与)[^，。；]*$")
+_RX10 = re.compile(r"[ ]*")
+_RX11 = re.compile(r"[\d.个和、 ]*")
+_RX12 = re.compile(r"相当于|占")
+_RX13 = re.compile(r"(同比|比上年|比去年|较上年|较去年|比上月|较上月|比年初|比(?:一|二|三)季度)")
+_RX14 = re.compile(r"(?:高于|低于|增长|下降|同比|比|较|分别|其中)")
+_RX15 = re.compile(r"(?:等)?[ ]?(?:\d+|[一二三四五六七八九十两])[ ]?(?:项|个)(?:指标|主要指标)?[ ]?$")
+_RX16 = re.compile(r"^城乡居民(.+)$")
+_RX17 = re.compile(r"[、和]")
+_RX18 = re.compile(r"^[\d.]+|[\d.]+[ ]?(?:个百分点|%|个|亿|万)")
+_RX19 = re.compile(r"相差")
+_RX20 = re.compile(r"(同比|比上年|比去年)?(增长|增加|提高|上升|增速为|增速达|增速|增幅为?|下降|减少|回落|下滑|降低|负增长|回升|增|降|减)了?[ ]?(?:达到?|为)?[ ]?$")
+_RX21 = re.compile(r"下降|减少|回落|下滑|降低|负增长|降|减")
+_RX22 = re.compile(r"(增长|增|下降|降|减少|回落|下滑)(?:幅度|幅)(?:达到?|为)?[ ]?$")
+_RX23 = re.compile(r"(?:相差|差了?|欠|缺口|高于|低于|(?<![至])多|(?<![至减])少|超出|落后|短收)[^，。；]{0,4}$")
+_RX24 = re.compile(r"(?:(?<!相)差了?|欠|缺口|低于|(?<![至减])少|落后|短收)[^，。；]{0,4}$")
+_RX25 = re.compile(r"[国省市县区州]|平均")
+_RX26 = re.compile(r"[上下升降]")
+_RX27 = re.compile(r"在(全[国省市县区州]|[^\s，。；]{1,4}?[省市县区])")
+_RX28 = re.compile(r"至少|不低于|不少于")
+_RX29 = re.compile(r"目标[^。]{0,20}：")
+_RX30 = re.compile(r"以上")
+
+
 _S = r"[ ]?"
 UNITS = ("个百分点|个工作日|个亿|千亿|万亿|亿元|万元|万亩|万吨|万头|万只|万人次|万人|万户|万名|万套|万千瓦|万平方米|"
          "平方公里|平方米|公里|千米|亿|%|元|家|个|项|户|件|次|名|座|人|届|条|处|套|部|头|只|亩|吨|班|倍|辆|台|批|宗|笔|所|栋|间|张")
@@ -58,9 +92,9 @@ _LEAD_CTX = re.compile(rf"^(?:{_PERIOD.pattern}|全市|全县|全省|全区|全�
 
 
 def _clean_indicator(pre: str) -> str:
-    pre = re.sub(r"(?:同比|比上年|比去年)?(?:增长|上升|下降|提高|增加|减少|回落)[ ]?[\d.]+.*$", "", pre)
-    pre = re.sub(r"仅仅|仅|也才|才|只|(?<=[拉降升长加少])了", "", pre)
-    pre = re.sub(r"^.{0,6}?(?:直接导致|导致|致使|使得|造成)", "", pre)
+    pre = _RX0.sub("", pre)
+    pre = _RX1.sub("", pre)
+    pre = _RX2.sub("", pre)
     for _ in range(3):
         pre = _LEAD_CTX.sub("", pre)
         pre = _LEAD_STRIP.sub("", pre)
@@ -172,7 +206,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         spans.append((m.start(), m.end()))
     for m in _RANK_CHANGE.finditer(norm, ss, se):
         n = parse_number(m.group("n"))
-        if n is not None and re.match(r"后|下", m.group("verb")):
+        if n is not None and _RX3.match(m.group("verb")):
             n = -n
         cs = _clause_start(norm, ss, m.start())
         q = _make(text, norm, ss, se, cs, m.end(), _clean_indicator(norm[cs:m.start()]) or "位次", "diff", n, "位",
@@ -188,7 +222,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                                            or not re.search("[一二两三四五六七八九]", num)):
             continue
         if (re.fullmatch(CHINESE, num) and unit in _CN_COUNT_UNITS
-                and not re.search(r"(?:连续|先后|共|累计|获得|荣获|已有|有)$", norm[max(ss, m.start("num") - 2):m.start("num")])
+                and not _RX4.search(norm[max(ss, m.start("num") - 2):m.start("num")])
                 and unit not in ("届", "部")):
             continue  # 一次, 两名: too often rhetoric unless counted (先后两次, 连续四届)
         ns = m.start("num")
@@ -202,18 +236,18 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             continue
         if unit in ("个", "条", "项", "件") and _RHETORIC.match(norm, m.end()):
             continue  # 三个方面, X条政策: counts of talking points, not figures
-        if re.match(r"[^，。；、]{0,14}?(?<![集])中(?![心国小央型期层华间医高等])", norm[m.end():m.end() + 18]):
+        if _RX5.match(norm[m.end():m.end() + 18]):
             continue  # a denominator: 23项主要经济指标中…
         if norm[max(ss, ns - 2):ns] in ("年产", "年销") or norm[max(ss, ns - 1):ns] in ("过", "超"):
             continue  # capacities and size classes (年产5万吨…, 过100亿元的企业) name a thing
         value = parse_number(num)
-        if unit == "个" and re.match(r"(?:[、和及][ ]?[\d.]+[ ]?个)*[、和及][ ]?[\d.]+[ ]?个百分点", norm[m.end():m.end() + 40]):
+        if unit == "个" and _RX6.match(norm[m.end():m.end() + 40]):
             unit = "个百分点"
         cs = _clause_start(norm, ss, m.start())
         pre_txt = norm[cs:ns]
         measure, sign = _measure(norm, cs, ns, unit, pre_txt)
-        cont = prev is not None and re.fullmatch(r"[ 、和及]*(?:分别)?[ ]*", norm[prev.end:m.start()]) is not None
-        if cont and not re.search(r"[增降减提上回下达为占]", norm[prev.end:ns]):
+        cont = prev is not None and _RX7.fullmatch(norm[prev.end:m.start()]) is not None
+        if cont and not _RX8.search(norm[prev.end:ns]):
             measure, sign = prev.measure, (-1 if (prev.value or 0) < 0 else 1)
             if prev.measure in ("growth", "ratio") and unit == "个百分点":
                 measure, sign = _measure(norm, cs, ns, unit, pre_txt)
@@ -225,7 +259,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         noun_end = m.end()
         counted = False
         if measure == "diff":
-            lead = re.sub(r"(?:分别)?(?:同比|比上年|较上年|高于|低于|超过|落后|快于|慢于|比|较|与)[^，。；]*$", "", lead)
+            lead = _RX9.sub("", lead)
         ind = _clean_indicator(_strip_verb(lead))
         if measure == "diff" and not ind and prev is not None:
             ind = prev_indicator
@@ -260,9 +294,9 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                 na = _NOUN_AFTER.match(norm, m.end(), se)
                 if na and unit not in ("%", "个百分点"):
                     ind = na.group(1)
-        if prev is not None and re.fullmatch(r"[ ]*", norm[prev.end:m.start()]) and prev.end > ss:
+        if prev is not None and _RX10.fullmatch(norm[prev.end:m.start()]) and prev.end > ss:
             ind = prev_indicator  # 21401户10.48亿元: the second value of the same thing
-        if cont and (not ind or re.fullmatch(r"[\d.个和、 ]*", ind)):
+        if cont and (not ind or _RX11.fullmatch(ind)):
             ind = prev_indicator
             cs = prev.start
         cs = max(cs, ns - WINDOW)  # long lists: keep quotes (and the work) bounded
@@ -270,9 +304,9 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         q = _make(text, norm, ss, se, cs, noun_end, ind, measure, value, unit_txt,
                   para_period, para_region, ns)
         q.qualifier = _qualifier(m.group("pre"), m.group("post"), m.group("many"), norm[max(ss, cs):m.start()])
-        if measure == "diff" or measure == "ratio" and re.search(r"相当于|占", norm[cs:ns]):
+        if measure == "diff" or measure == "ratio" and _RX12.search(norm[cs:ns]):
             q.base = _base(norm, cs, ns)
-        cmp_ = re.search(r"(同比|比上年|比去年|较上年|较去年|比上月|较上月|比年初|比(?:一|二|三)季度)", norm[cs:ns])
+        cmp_ = _RX13.search(norm[cs:ns])
         if cmp_ and measure in ("growth", "diff"):
             q.compared = cmp_.group(1)
         q.modifier = norm[m.end():m.end() + 1] == "的"
@@ -283,7 +317,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
     for q in sorted(out, key=lambda r: r.anchor):
         if q.measure != "rank":
             last_ind = q.indicator or last_ind
-        elif last_ind and (not q.indicator or re.match(r"(?:高于|低于|增长|下降|同比|比|较|分别|其中)", q.indicator)):
+        elif last_ind and (not q.indicator or _RX14.match(q.indicator)):
             q.indicator = last_ind
     _classify(norm, ss, out)
     anchors = sorted(o.anchor for o in out)
@@ -310,15 +344,15 @@ _VERB_END = re.compile(r"(?:抓好|推进|实施|新建|建成|引进|培育|签
 
 
 def _respective_items(subject: str) -> list[str]:
-    subject = re.sub(r"(?:等)?[ ]?(?:\d+|[一二三四五六七八九十两])[ ]?(?:项|个)(?:指标|主要指标)?[ ]?$", "", subject.strip())
+    subject = _RX15.sub("", subject.strip())
     subject = _clean_indicator(subject)
-    m = re.match(r"^城乡居民(.+)$", subject)
+    m = _RX16.match(subject)
     if m:
         return ["城镇居民" + m.group(1), "农村居民" + m.group(1)]
-    parts = [x for x in re.split(r"[、和]", subject) if x]
+    parts = [x for x in _RX17.split(subject) if x]
     if len(parts) >= 2 and "的" in parts[0]:
         parts[0] = parts[0].rsplit("的", 1)[1]
-    if len(parts) < 2 or any(re.search(r"^[\d.]+|[\d.]+[ ]?(?:个百分点|%|个|亿|万)", x) for x in parts):
+    if len(parts) < 2 or any(_RX18.search(x) for x in parts):
         return []
     return [_clean_indicator(x) for x in parts]
 
@@ -335,19 +369,19 @@ def _measure(norm: str, cs: int, ns: int, unit: str, pre: str) -> tuple[str, int
     near = norm[max(cs, ns - 10):ns]
     if unit == "个百分点":
         clause = norm[cs:ns]
-        sign = -1 if _NEG.search(clause) and not re.search(r"相差", near) else 1
+        sign = -1 if _NEG.search(clause) and not _RX19.search(near) else 1
         return "diff", sign
     if unit == "%":
-        g = re.search(r"(同比|比上年|比去年)?(增长|增加|提高|上升|增速为|增速达|增速|增幅为?|下降|减少|回落|下滑|降低|负增长|回升|增|降|减)了?[ ]?(?:达到?|为)?[ ]?$", near)
+        g = _RX20.search(near)
         if g:
-            sign = -1 if re.search(r"下降|减少|回落|下滑|降低|负增长|降|减", g.group(2)) else 1
+            sign = -1 if _RX21.search(g.group(2)) else 1
             return "growth", sign
-        g = re.search(r"(增长|增|下降|降|减少|回落|下滑)(?:幅度|幅)(?:达到?|为)?[ ]?$", near)
+        g = _RX22.search(near)
         if g:
             return "growth", (-1 if g.group(1) in ("下降", "降", "减少", "回落", "下滑") else 1)
         return "ratio", 1
-    if re.search(r"(?:相差|差了?|欠|缺口|高于|低于|(?<![至])多|(?<![至减])少|超出|落后|短收)[^，。；]{0,4}$", near):
-        sign = -1 if re.search(r"(?:(?<!相)差了?|欠|缺口|低于|(?<![至减])少|落后|短收)[^，。；]{0,4}$", near) else 1
+    if _RX23.search(near):
+        sign = -1 if _RX24.search(near) else 1
         return "diff", sign
     return "level", 1
 
@@ -371,15 +405,15 @@ def _base(norm: str, cs: int, ns: int) -> str | None:
 
 def _rank_base(norm: str, cs: int, m: re.Match[str]) -> str | None:
     b = (m.group("base") or "").lstrip("均都")
-    if b and re.search(r"[国省市县区州]|平均", b) and not re.search(r"[上下升降]", b):
+    if b and _RX25.search(b) and not _RX26.search(b):
         return b
-    loc = re.search(r"在(全[国省市县区州]|[^\s，。；]{1,4}?[省市县区])", norm[cs:m.start()])
+    loc = _RX27.search(norm[cs:m.start()])
     return loc.group(1) if loc else None
 
 
 def _qualifier(pre: str | None, post: str | None, many: str | None, before: str) -> str:
     if (post in ("以上", "多") or pre in ("突破", "超过", "超", "不低于", "不少于", "至少") or many
-            or re.search(r"至少|不低于|不少于", before[-10:])):
+            or _RX28.search(before[-10:])):
         return ">="
     if post in ("以内", "以下") or pre in ("不超过", "控制在"):
         return "<="
@@ -412,7 +446,7 @@ def _classify_one(norm: str, ss: int, q: Quantity) -> None:
         lo = ss
         for c in _CUT.finditer(norm, ss, hi):
             lo = c.end()
-        lead_in = re.search(r"目标[^。]{0,20}：", norm[ss:hi])
+        lead_in = _RX29.search(norm[ss:hi])
         if lead_in and lo <= ss + lead_in.start():
             q.kind = "target"
             continue
@@ -426,7 +460,7 @@ def _classify_one(norm: str, ss: int, q: Quantity) -> None:
         lo = max(lo, k)
         if _GOAL.search(norm, lo, q.end):
             q.kind = "target"
-        elif q.qualifier == ">=" and re.search(r"以上", norm[q.anchor:q.end + 3]) and re.search(
+        elif q.qualifier == ">=" and _RX30.search(norm[q.anchor:q.end + 3]) and re.search(
                 r"(?<![主重需纲摘概提简只必])要(?![求素点闻件害])|确保|力争|务必|必须", norm[max(ss, q.end - WINDOW):q.end]):
             q.kind = "target"
 

@@ -5,6 +5,14 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+# precompiled inline patterns
+_RX0 = re.compile(r"领导(?!小组)|同志")
+_RX1 = re.compile(r"[省市县区](?:委|(?:人民)?政府|人大|政协)")
+_RX2 = re.compile(r"[^\s，。；、和及与要将]{1,6}(?=[、和及与])")
+_RX3 = re.compile(r"[\u4e00-\u9fff]")
+_RX4 = re.compile(r"（[^）]*）$")
+
+
 
 @lru_cache(maxsize=None)
 def _lexicon(name: str) -> tuple[str, ...]:
@@ -86,7 +94,7 @@ def _clean(tok: str) -> str | None:
     if t:  # 各乡镇各部门 -> 各乡镇; 城区各级各部门 -> nothing
         head = tok[:t.start()]
         return _clean(head) if head.startswith(("各", "有关")) and len(head) > 2 else None
-    if len(tok) < 2 or _BAD_END.search(tok) or _BAD_START.match(tok) or re.search(r"领导(?!小组)|同志", tok):
+    if len(tok) < 2 or _BAD_END.search(tok) or _BAD_START.match(tok) or _RX0.search(tok):
         return None
     if tok in generic():
         return None
@@ -102,7 +110,7 @@ def _split_group(parts: list[str]) -> list[str]:
     last = parts[-1]
     m = _COMMON_PARTS.match(last)
     out = list(parts)
-    if m and all(_COMMON_PARTS.match(p) is None and re.fullmatch(r"[省市县区](?:委|(?:人民)?政府|人大|政协)", p)
+    if m and all(_COMMON_PARTS.match(p) is None and _RX1.fullmatch(p)
                  for p in parts[:-1]):
         out = [p + m.group(2) for p in parts[:-1]] + [last]
         return out
@@ -197,7 +205,7 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
         nxt = _token_re().match(norm, sep.end(), end)
         if not nxt:
             # skip a short non-unit member (各级各部门、单位和县区政府)
-            skip = re.match(r"[^\s，。；、和及与要将]{1,6}(?=[、和及与])", norm[sep.end():end])
+            skip = _RX2.match(norm[sep.end():end])
             if skip:
                 after_skip = _SEP.match(norm, sep.end() + skip.end(), end)
                 nxt2 = _token_re().match(norm, after_skip.end(), end) if after_skip else None
@@ -221,7 +229,7 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
         while k >= 2 and norm[k - 1] == "、" and norm[k - 2] in _LEVEL:
             k -= 2
             pre.insert(0, norm[k])
-        if k == 0 or not re.match(r"[\u4e00-\u9fff]", norm[k - 1]) or norm[k - 1] in "由请和":
+        if k == 0 or not _RX3.match(norm[k - 1]) or norm[k - 1] in "由请和":
             parts = pre + parts
             gs = k
     split: list[str] = []
@@ -231,7 +239,7 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
     names = [n for n in (_clean(p) for p in _split_group(split)) if n]
     # unprefixed short names must be in the lexicon or carry a strong suffix
     names = [n for n in names if n[0] in _LEVEL or n.startswith(("各", "有关", "相关", "X", "×", "*")) or n in lex
-             or re.search(rf"(?:{_STRONG})$", re.sub(r"（[^）]*）$", "", n)) and len(n) >= 3]
+             or re.search(rf"(?:{_STRONG})$", _RX4.sub("", n)) and len(n) >= 3]
     acting = bool(names) and bool(_ACTING_AFTER.match(norm, ge)) and not _OBJECT_BEFORE.search(
         norm, max(0, gs - 4), gs)
     return gs, ge, names, acting
