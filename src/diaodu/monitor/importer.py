@@ -17,6 +17,12 @@ def is_long_template(path: str | Path) -> bool:
     path = Path(path)
     if path.suffix.lower() == ".csv":
         return True
+    names = _sheet_names(path)
+    if names is not None:
+        if SHEET_NAME in names:
+            return True
+        if len(names) > 3:  # a bureau workbook (dozens of sheets): skip a second full open (~0.3 s)
+            return False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -28,6 +34,21 @@ def is_long_template(path: str | Path) -> bool:
         return False
     header = {_norm_header(v) for v in first}
     return {"地区", "指标", "期间"} <= header
+
+
+def _sheet_names(path: Path) -> list[str] | None:
+    """Sheet names from xl/workbook.xml without loading the workbook (None if unreadable)."""
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - the real parser reports unreadable files
+        return None
+    from html import unescape
+
+    return [unescape(m) for m in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', xml)]
 
 
 def parse_file(path: str | Path) -> WorkbookParse | LongParse:
