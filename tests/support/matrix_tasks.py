@@ -6,7 +6,17 @@ import base64
 import datetime as dt
 
 from diaodu.core.audit import Actor
-from tests.support.matrix import OTHER_UNIT, OWN_UNIT, Case, Target, everyone, org_editors, readers, unit_id, writers
+from tests.support.matrix import (
+    OTHER_UNIT,
+    OWN_UNIT,
+    Case,
+    Target,
+    everyone,
+    org_editors,
+    readers,
+    unit_id,
+    writers,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SETUP = Actor.system("matrix-setup")

@@ -37,10 +37,11 @@ def server(tmp_path_factory):
     env.pop("DIAODU_DATABASE_URL", None)
     exe = str(Path(sys.executable).parent / "diaodu")
     for args in (["init", "--admin-password", ADMIN_PASSWORD], ["demo"]):
-        proc = subprocess.run([exe, *args], env=env, cwd=tmp, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run([exe, *args], env=env, cwd=tmp, capture_output=True, text=True, timeout=120,
+                              check=False)
         assert proc.returncode == 0, proc.stdout + proc.stderr
     port = _free_port()
-    log = open(tmp / "server.log", "w")
+    log = open(tmp / "server.log", "w")  # noqa: SIM115 - held open for the server's lifetime
     proc = subprocess.Popen([exe, "serve", "--port", str(port)], env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:

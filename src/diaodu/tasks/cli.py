@@ -120,7 +120,7 @@ def list_(unit: str = typer.Option(None, "--unit", help="单位名称或简称�
         for t in svc.list_tasks(session, actor, svc.TaskFilter(unit_id=unit_id, status=status, flag=flag), today=day):
             fl = svc.flags_of(t, day)
             mark = f"逾期{fl.days_overdue}天" if fl.overdue else ("临期" if fl.due_soon else "")
-            rows.append(f"{t.id:>4}  {Status(t.status).label:<5}  {str(t.deadline or '长期'):<10}  {mark:<7}  "
+            rows.append(f"{t.id:>4}  {Status(t.status).label:<5}  {t.deadline or '长期'!s:<10}  {mark:<7}  "
                         f"{t.lead_unit.name}  {t.content[:40]}")
         return rows
 

@@ -28,8 +28,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from diaodu.core.db import Base, Timestamped, Versioned, utcnow
 from diaodu.core.models import Person, Unit, User
 
-__all__ = ["task_assist_unit", "Task", "TaskMilestone", "TaskEvent", "ProgressReport", "TaskAttachment",
-           "ReminderDelivery", "UnitChannel"]
+__all__ = [
+    "ProgressReport",
+    "ReminderDelivery",
+    "Task",
+    "TaskAttachment",
+    "TaskEvent",
+    "TaskMilestone",
+    "UnitChannel",
+    "task_assist_unit",
+]
 
 SOURCE_KINDS = {"speech": "讲话", "document": "文件", "manual": "手工录入", "ledger": "任务分解表"}
 

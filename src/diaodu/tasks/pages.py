@@ -327,8 +327,7 @@ def _task(page, task_id: int, today: dt.date) -> None:
                         f'border-left:4px solid #9b1c1c;background:#fdf6f6;font-family:serif">'
                         f'{html.escape(info["quote"])}</blockquote>')
                 if where:
-                    if info["speech_id"]:
-                        ui.link(where, f"/speech/{info['speech_id']}").classes("text-xs")
+                    ui.link(where, f"/speech/{info['speech_id']}").classes("text-xs")
         if info["milestones"] or info["children"]:
             with section("节点与分解任务"):
                 for title, due, done in info["milestones"]:

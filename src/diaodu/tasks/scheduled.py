@@ -58,7 +58,7 @@ async def scheduler_loop(db, *, poll_seconds: float = 300.0, clock: Callable[[],
             await asyncio.to_thread(run_once, db, clock())
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - the job must survive one bad day; the error is logged
+        except Exception:
             log.exception("daily reminder job failed")
         await asyncio.sleep(poll_seconds)
 
@@ -67,7 +67,7 @@ def start_scheduler(app, *, poll_seconds: float | None = None) -> None:
     """Start the daily reminder loop on FastAPI startup (uses ``app.state.db``)."""
     if os.environ.get("DIAODU_TASKS_SCHEDULER", "1").strip().lower() in ("0", "false", "no", "off"):
         return
-    interval = poll_seconds if poll_seconds is not None else float(os.environ.get("DIAODU_TASKS_SCHEDULER_POLL", 300))
+    interval = poll_seconds if poll_seconds is not None else float(os.environ.get("DIAODU_TASKS_SCHEDULER_POLL", "300"))
     state: dict = {}
 
     async def _start() -> None:

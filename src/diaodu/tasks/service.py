@@ -83,7 +83,7 @@ def task_settings() -> TaskSettings:
 
 def real_today() -> dt.date:
     """Today in China (UTC+8); services take ``today`` explicitly, this is only the default."""
-    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=8)).date()
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=8)).date()
 
 
 # --- loading and permissions -------------------------------------------------------------------
@@ -395,7 +395,7 @@ def _upload_root() -> Path:
 
 def add_attachment(session: Session, actor: Actor, task_id: int, filename: str, data: bytes, *,
                    report_id: int | None = None, upload_root: Path | None = None,
-                   attachment_policy: AttachmentPolicy = AttachmentPolicy()) -> TaskAttachment:
+                   attachment_policy: AttachmentPolicy | None = None) -> TaskAttachment:
     """Lead or assisting units (and dispatchers) attach files; stored by sha256 (deduplicated)."""
     task = get_task(session, actor, task_id)
     policy.ensure_write(actor, task_owner(task))
@@ -404,7 +404,7 @@ def add_attachment(session: Session, actor: Actor, task_id: int, filename: str, 
         if report is None or report.task_id != task.id:
             raise ValidationFailed("进展报告不存在或不属于该任务")
     try:
-        meta = check_attachment(filename, data, attachment_policy)
+        meta = check_attachment(filename, data, attachment_policy or AttachmentPolicy())
     except AttachmentRejected as exc:
         raise ValidationFailed(str(exc)) from None
     root = upload_root or _upload_root()
@@ -564,7 +564,7 @@ def create_tasks_from_extraction(session: Session, actor: Actor, speech_id: int 
         elif not lead_names:
             lead_names = [n for n in item.get("units") or [] if n not in assist_names][:1]
 
-        def match(names: list[str], role: str) -> list[int]:
+        def match(names: list[str], role: str, index: int = index, quote: str = quote) -> list[int]:
             ids = []
             for name in names:
                 uid = resolve(name)
