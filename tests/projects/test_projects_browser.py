@@ -66,6 +66,12 @@ def browser():
         b.close()
 
 
+def _png(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), (155, 28, 28)).save(path)
+
+
 def _login(page, url: str, username: str) -> None:
     page.goto(url + "/login")
     page.fill("input[name=username]", username)
@@ -102,6 +108,21 @@ def test_ledger_project_page_summary_and_phone(server, browser):
     assert page.locator("[data-testid=project-name]").inner_text() == name
     assert page.get_by_text("入库缺口").first.is_visible()
     page.screenshot(path=str(ARTIFACTS / "projects-page.png"), full_page=True)
+
+    # file October again through the form and attach a 形象进度 photo to it
+    page.get_by_text("填报本月数据").click()
+    page.get_by_label("本月完成投资(万元)").fill("1234.5")
+    page.get_by_label("形象进度", exact=True).fill("主体结构封顶")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_selector("text=主体结构封顶")
+    photo = ARTIFACTS / "site-photo.png"
+    _png(photo)
+    page.get_by_text("填报本月数据").click()
+    page.locator("input[type=file]").set_input_files(str(photo))
+    page.wait_for_selector("text=形象进度照片")
+    src = page.locator("img[src^='/api/v1/projects/photos/']").first.get_attribute("src")
+    got = page.request.get(server + src)            # served to the logged-in user only
+    assert got.status == 200 and got.body() == photo.read_bytes()
 
     page.goto(server + "/projects/summary")
     page.wait_for_selector("[data-testid=sentence]")

@@ -22,6 +22,8 @@ from . import pipeline, present, records, rules, service
 WRITERS = (Role.admin, Role.dispatcher)
 TABS = [("/projects", "项目台账"), ("/projects/summary", "分县汇总"), ("/projects/leads", "招商项目"),
         ("/projects/mine", "我联系的项目")]
+BY_LABELS = {"county": "按县市区", "list": "按清单", "leader": "按联系市领导", "industry": "按产业", "chain": "按产业链"}
+BY_TITLES = {"county": "分县市区", "list": "分清单", "leader": "分联系市领导", "industry": "分产业", "chain": "分产业链"}
 STAGE_COLORS = {"储备": "grey-6", "前期": "blue-grey-6", "新开工": "green-7", "续建": "teal-7", "竣工": "indigo-6",
                 "投产": "deep-purple-6"}
 
@@ -263,22 +265,31 @@ def register() -> None:  # noqa: C901 - one function per page, registered in ord
             period = service.default_period(today)
         with frame(page, "重点项目 · 分县汇总", "/projects"):
             _tabs("/projects/summary")
+            by = request.query_params.get("by") or "county"
+            if by not in BY_LABELS:
+                by = "county"
             with ui.row().classes("items-end gap-3"):
                 month = ui.input("统计月份", value=period).props("dense mask='####-##'").classes("w-32")
-                ui.button("查看", on_click=lambda: ui.navigate.to(f"/projects/summary?period={month.value}")).props(
-                    "unelevated dense no-caps")
+                group = ui.select(BY_LABELS, value=by, label="汇总方式").props("dense").classes("w-36")
+                ui.button("查看", on_click=lambda: ui.navigate.to(
+                    f"/projects/summary?period={month.value}&by={group.value}")).props("unelevated dense no-caps")
             try:
                 with ctx().db.session() as session:
-                    result = service.summary(session, actor, period, min(today, rules.month_end(period)))
+                    result = service.summary(session, actor, period, min(today, rules.month_end(period)), by=by)
+                    if by != "county":
+                        total = service.summary(session, actor, period, min(today, rules.month_end(period))).total
+                    else:
+                        total = result.total
                     lead_rows, lead_total = service.lead_rates(session, actor, rules.month_end(period))
             except DiaoduError as exc:
                 ui.label(exc.message).classes("text-red-700")
                 return None
             with ui.card().classes("w-full").props("flat bordered"):
                 ui.label("数据段落").classes("text-sm text-gray-500")
-                ui.label(present.data_sentence(result.total, period)).classes("text-base leading-7").props(
+                ui.label(present.data_sentence(total, period)).classes("text-base leading-7").props(
                     'data-testid="sentence"')
-            _table_card("分县市区重点项目推进情况", present.summary_table(result.rows + [result.total]),
+            _table_card(f"{BY_TITLES[by]}重点项目推进情况",
+                        present.summary_table(result.rows + [total], key_header=BY_LABELS[by][1:]),
                         highlight="缺口预警")
             _table_card(f"招商项目履约情况（截至{rules.month_end(period).isoformat()}签约的项目）",
                         present.lead_table(lead_rows + [lead_total]))
@@ -460,6 +471,8 @@ def register() -> None:  # noqa: C901 - one function per page, registered in ord
                                      q.task_id) for q in p.problems]
                         reports = [(r.month, service.dec(r.amount), service.dec(r.registered), r.progress,
                                     r.reported_by, len(r.photos), r.id) for r in p.reports]
+                        info["photos"] = [(ph.id, r.month, ph.filename) for r in p.reports for ph in r.photos]
+                        info["report_ids"] = {r.month: r.id for r in p.reports}
                 except DiaoduError as exc:
                     with body:
                         ui.label(exc.message).classes("text-red-700")
@@ -643,6 +656,34 @@ def _project_body(info, view, nodes, problems, reports, can_write, actor, today,
                             ui.notify(w, type="warning", timeout=8000)
                         rerender()
                     ui.button("保存", on_click=submit).props("unelevated")
+
+                async def upload_photo(e):
+                    data = await e.file.read()
+                    report_id = info["report_ids"].get(m.value or "")
+                    if report_id is None:
+                        ui.notify(f"请先保存{m.value}的月度数据，再上传照片", type="warning")
+                        return
+                    try:
+                        with ctx().db.session(actor) as session:
+                            service.add_photo(session, actor, report_id, filename=e.file.name, data=data,
+                                              upload_dir=ctx().settings.upload_dir)
+                    except DiaoduError as exc:
+                        ui.notify(exc.message, type="negative")
+                        return
+                    ui.notify(f"已上传照片：{e.file.name}", type="positive")
+                    rerender()
+                ui.upload(label="上传上方月份的形象进度照片（JPG/PNG/WEBP，5MB以内）", multiple=True, auto_upload=True,
+                          on_upload=upload_photo, max_file_size=rules.PHOTO_MAX_BYTES).props(
+                    'accept=".jpg,.jpeg,.png,.webp" flat bordered').classes("w-full max-w-xl mt-2")
+    if info.get("photos"):
+        with ui.card().classes("w-full").props("flat bordered"):
+            ui.label("形象进度照片").classes("font-semibold text-gray-700")
+            with ui.row().classes("gap-3 flex-wrap"):
+                for photo_id, month, filename in reversed(info["photos"][-12:]):
+                    with ui.column().classes("gap-0 items-center"):
+                        ui.image(f"/api/v1/projects/photos/{photo_id}").classes("w-40 h-28 rounded").props(
+                            "fit=cover")
+                        ui.label(f"{month} {filename}").classes("text-xs text-gray-500")
 
 
 register()
