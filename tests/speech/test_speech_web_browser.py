@@ -62,6 +62,41 @@ def test_paste_review_edit_save(browser, live_server, artifacts):  # noqa: F811
     assert task["units"][:2] == ["市发改委", "市工信局"]
     assert got["text"][task["start"]:task["end"]] == task["quote"]
     assert got["status"] == "reviewed"
+
+    # Add a target row from text selected in the speech: offsets map back to code points.
+    page.get_by_role("tab", name="目标").click()
+    targets = page.locator("[data-testid=grid-targets] .ag-center-cols-container .ag-row")
+    targets.first.wait_for()
+    n_targets = targets.count()
+    start, quote = page.evaluate("""() => {
+        const el = [...document.querySelectorAll('.speech-text span[data-o]')]
+            .find(s => !s.className && s.textContent.trim().length > 12);
+        const r = document.createRange();
+        r.setStart(el.firstChild, 2); r.setEnd(el.firstChild, 10);
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
+        return [parseInt(el.dataset.o) + 2, el.textContent.slice(2, 10)];
+    }""")
+    page.click("[data-testid=add-targets]")
+    page.wait_for_selector("text=已新增一行")
+    assert targets.count() == n_targets + 1
+    page.click("[data-testid=speech-save]")
+    page.wait_for_selector("text=核对结果已保存")
+    got = page.request.get(f"{live_server.url}/api/v1/speeches/{speech_id}").json()
+    added = [t for t in got["reviewed"]["targets"] if t["start"] == start]
+    assert added and added[0]["quote"] == quote.strip() and got["text"][start:added[0]["end"]] == added[0]["quote"]
+
+    # 确认生成任务 on the demo 分工方案: saves the review and creates ledger tasks.
+    page.goto(live_server.url + "/speech")
+    page.get_by_text("示范市重点项目建设推进工作分工方案").click()
+    page.locator("[data-testid=grid-tasks] .ag-row").first.wait_for()
+    page.click("[data-testid=speech-confirm]")
+    page.click("[data-testid=confirm-go]")
+    page.wait_for_selector("text=/已生成 \\d+ 项督办任务/")
+    page.wait_for_selector("[data-testid=speech-status] >> text=已生成任务")
+    demo_id = int(page.url.rsplit("/", 1)[1])
+    got = page.request.get(f"{live_server.url}/api/v1/speeches/{demo_id}").json()
+    assert got["status"] == "confirmed" and len(got["confirm_result"]["created"]) >= 4
+    assert page.locator("[data-testid=speech-confirm]").is_disabled()
     context.close()
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
@@ -72,6 +107,9 @@ def test_paste_review_edit_save(browser, live_server, artifacts):  # noqa: F811
     page.locator("[data-testid=grid-tasks] .ag-row").first.wait_for(timeout=10000)
     page.wait_for_timeout(400)
     page.screenshot(path=str(artifacts / "speech-review-phone.png"), full_page=False)
+    page.locator("[data-testid=grid-tasks]").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / "speech-review-phone-table.png"), full_page=False)
     # Stacked: the text comes above the table at phone width.
     text_box = page.locator(".speech-text").bounding_box()
     grid_box = page.locator("[data-testid=grid-tasks]").bounding_box()
@@ -82,3 +120,26 @@ def test_paste_review_edit_save(browser, live_server, artifacts):  # noqa: F811
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts / "speech-list-phone.png"), full_page=True)
     phone.close()
+
+
+def test_leader_reads_without_editing(browser, live_server, artifacts):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(8000)
+    login(page, live_server.url, "lingdao")
+    page.goto(live_server.url + "/speech")
+    assert page.get_by_text("解析新讲话").count() == 0
+    page.get_by_text("在全市上半年经济运行分析会上的讲话").click()
+    page.wait_for_url(re.compile(r"/speech/\d+$"))
+    page.locator("[data-testid=grid-tasks] .ag-row").first.wait_for()
+    assert page.locator("[data-testid=speech-save]").count() == 0
+    assert page.locator("[data-testid=speech-confirm]").is_disabled()
+    page.get_by_role("tab", name="数据").click()
+    page.locator("[data-testid=grid-figures] .ag-row").first.wait_for()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / "speech-figures-leader.png"))
+    # Cells are read-only for leaders.
+    page.locator('[data-testid=grid-figures] .ag-center-cols-container .ag-row[row-index="0"] [col-id="indicator"]').dblclick()
+    page.wait_for_timeout(200)
+    assert page.locator("[data-testid=grid-figures] .ag-cell-inline-editing").count() == 0
+    context.close()

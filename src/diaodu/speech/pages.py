@@ -245,12 +245,13 @@ def _record(name: str, row: dict, base: dict) -> dict:
 def _columns(name: str, editable: bool) -> list[dict]:
     quote = {"headerName": "原文", "field": "quote", "wrapText": True, "autoHeight": True, "flex": 3,
              "minWidth": 200}
-    first = {"headerName": "#", "valueGetter": "node.rowIndex + 1", "width": 46, "maxWidth": 60}
+    first = {"headerName": "#", "valueGetter": "node.rowIndex + 1", "width": 52, "maxWidth": 60,
+             "cellStyle": {"paddingLeft": "8px", "paddingRight": "2px"}}
     ed = {"editable": editable}
     if name == "tasks":
         return [first,
                 {"headerName": "任务内容", "field": "content", "wrapText": True, "autoHeight": True, "flex": 3,
-                 "minWidth": 220, "cellEditor": "agLargeTextCellEditor", "cellEditorPopup": True,
+                 "minWidth": 180, "cellEditor": "agLargeTextCellEditor", "cellEditorPopup": True,
                  "cellEditorParams": {"maxLength": 2000, "rows": 8, "cols": 60}, **ed},
                 {"headerName": "牵头单位", "field": "lead", "wrapText": True, "autoHeight": True, "flex": 1,
                  "minWidth": 104, ":cellStyle": UNMATCHED_STYLE, ":tooltipValueGetter": UNMATCHED_TIP, **ed},
@@ -261,21 +262,21 @@ def _columns(name: str, editable: bool) -> list[dict]:
     if name == "headings":
         return [first, {**quote, "flex": 5},
                 {"headerName": "层级", "field": "depth", "width": 80, "cellDataType": "number", **ed}]
-    cols = [first, {**quote, "flex": 3},
-            {"headerName": "指标", "field": "indicator", "flex": 2, "minWidth": 120, "wrapText": True,
+    cols = [first, {**quote, "flex": 3, "minWidth": 150},
+            {"headerName": "指标", "field": "indicator", "flex": 2, "minWidth": 100, "wrapText": True,
              "autoHeight": True, **ed},
-            {"headerName": "类型", "field": "measure", "width": 92, "cellEditor": "agSelectCellEditor",
+            {"headerName": "类型", "field": "measure", "width": 76, "cellEditor": "agSelectCellEditor",
              "cellEditorParams": {"values": list(MEASURES)}, ":valueFormatter":
              "p => ({growth:'增速',level:'总量',ratio:'比率',rank:'位次',diff:'差值'})[p.value] || p.value", **ed},
-            {"headerName": "数值", "field": "value", "width": 86, **ed},
-            {"headerName": "单位", "field": "unit", "width": 86, **ed}]
+            {"headerName": "数值", "field": "value", "width": 76, **ed},
+            {"headerName": "单位", "field": "unit", "width": 76, **ed}]
     if name == "targets":
         cols.append({"headerName": "限定", "field": "qualifier", "width": 78, "cellEditor": "agSelectCellEditor",
                      "cellEditorParams": {"values": QUALIFIERS}, **ed})
     else:
-        cols += [{"headerName": "时期", "field": "period", "width": 92, **ed},
-                 {"headerName": "地区", "field": "region", "width": 86, **ed},
-                 {"headerName": "比较基准", "field": "base", "width": 96, **ed}]
+        cols += [{"headerName": "时期", "field": "period", "width": 84, **ed},
+                 {"headerName": "地区", "field": "region", "width": 76, **ed},
+                 {"headerName": "比较基准", "field": "base", "width": 88, **ed}]
     return cols
 
 
@@ -470,8 +471,9 @@ def register() -> None:  # noqa: C901 - page functions with their handlers
                         ui.html(f'<div data-testid="legend" style="display:flex;gap:4px;flex-wrap:wrap">{legend}</div>',
                                 sanitize=False)
                     text_box = ui.html("", sanitize=False).classes("w-full speech-text").props('data-testid="speech-text"')
-                    ui.label("在原文中选中文字后，可在右侧表格上方点“用选中文字新增”。").classes(
-                        "text-xs text-gray-500")
+                    if writer:
+                        ui.label("点表格中的一行可定位原文；在原文中选中文字后，可点表格上方的“用选中文字新增”。").classes(
+                            "text-xs text-gray-500")
 
                 with ui.card().classes("w-full min-w-0").props("flat bordered"):
                     with ui.tabs().classes("w-full text-gray-700").props("dense align=left no-caps") as tabs:
