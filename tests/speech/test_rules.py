@@ -141,3 +141,18 @@ def test_at_least_is_not_a_gap_and_lists_need_list_separators():
 def test_unit_groups(s, units):
     n = normalise(s)
     assert [u for _, _, u in find_units(n, 0, len(n))] == units
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a named place in subject position is the region of the values after it in the sentence
+    ("据了解，岳阳市已有12家担保公司，注册资本达30亿元。", ["岳阳市", "岳阳市"]),
+    ("全县完成任务的81%，特别是城关镇（52%）、白水乡（37.6%）进展缓慢。", ["全县", "城关镇", "白水乡"]),
+    ("目前青山产业园土地综合成本达 20 万元每亩。", ["青山产业园"]),
+    # 我县 before 排名 is the subject, 全市 after it the base
+    ("我县排名倒数三位的指标有13项。", ["我县"]),
+    # common nouns with place endings and prepositions are not places
+    ("全市城区人口增长2%，按照省上要求，棚户区改造开工3904套。", ["全市", "全市"]),
+])
+def test_region_from_named_places(text, expected):
+    ex = parse(text)
+    assert [q.region for q in sorted(ex.figures + ex.targets, key=lambda q: q.start)] == expected

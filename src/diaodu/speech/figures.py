@@ -74,6 +74,19 @@ _PERIOD = re.compile(r"(?:截至|截止|至)[ ]?(?:目前|(?:今年)?[ ]?\d{1,2}
                      r"今年以来|今年|去年|这一年|过去一年|目前|当前|全年|年初以来|\d{1,2}月份|"
                      r"十[二三四五]五(?:期间|时期)?")
 _REGION = re.compile(r"全市|全县|全省|全区|全州|全国|我市|我县|我区|我省|本市|本县|全旗|\*\*|××")
+# a named place in subject position (at a clause start, or after 特别是/其中/比如/目前…):
+# two-character name + 省/市/县/区/镇/乡/州/旗, or a named 开发区/高新区/产业园/工业园
+_PLACE = re.compile(r"(?:(?<![^\s，；。：、（！？“])|(?<=特别是)|(?<=尤其是)|(?<=其中)|(?<=比如)|(?<=例如)|(?<=目前)|"
+                    r"(?<=据了解)|(?<=同时))"
+                    r"(?!目前|其中|特别是|尤其是|比如|例如|同时|据了解)(?:[\u4e00-\u9fff]{2}[省市县区镇乡州旗]|[\u4e00-\u9fff]{2,4}(?:经济技术开发区|开发区|高新区|产业园|工业园)区?)"
+                    r"(?![委政府局办厅院部人党级长城区场民直属辖域内外乡镇里村上])")
+_NOT_PLACE = re.compile(r"^(?:.*(?:城区|市区|社区|小区|山区|景区|园区|辖区|片区|库区|老区|灾区|牧区|矿区|街区|校区|农区|湾区|专区|"
+                        r"分区|户区|贸区|能区|护区|范区|验区|行区|心区|聚区|城市|都市|超市|门市|城镇|乡镇|村镇|集镇|小镇|重镇|"
+                        r"名镇|城乡|下乡|家乡|故乡|返乡|省市|市县|县区|县市|上市|股市|楼市|入市|开市|地区|新区|县乡|区县|"
+                        r"市州|州市|省区|本市|全市|全县|全省|全区|全州|我市|我县|我区|我省|本县|各县|各区|各乡|该市|该县|"
+                        r"县城|全乡|全镇|本镇|本乡|我镇|我乡)$|.*[全我本各该某每而但和与及或在从对把将为有了是的占比较高低于到个项要向"
+                        r"上下前后中内外新老大小多少等按照如据施根])|(?:经济|高新|工业|产业|农业|科技|技术|现代|特色|综合|省级|市级|县级)"
+                        r"(?:经济技术开发区|开发区|高新区|产业园|工业园)区?$")
 _BASE_BEFORE = re.compile(r"(?:居|位居|排|排名|在|于|高于|低于|占|比|与|较|超过|相当于|落后|快于|慢于|列|进入|跻身|分别高于|分别低于)$")
 _BASE_AFTER = re.compile(r"^(?:平均|比重|第|前|倒数|同期|排|的比重|总量的)")
 _CMP_BEFORE = re.compile(r"(?:比|较|同比|与|相比|超过|高于|低于|于)$")
@@ -127,7 +140,11 @@ def _nearest(rx: re.Pattern[str], norm: str, lo: int, hi: int) -> re.Match[str] 
             break
         before = norm[max(0, m.start() - 4):m.start()]
         after = norm[m.end():m.end() + 3]
-        if rx is _REGION and (_BASE_BEFORE.search(before) or _BASE_AFTER.match(after)):
+        if rx is _REGION:
+            if _BASE_BEFORE.search(before) or _BASE_AFTER.match(after) and not (
+                    after.startswith("排") and m.group()[0] in "我本"):
+                continue
+        if rx is _PLACE and _NOT_PLACE.match(m.group()):
             continue
         if rx is _PERIOD and (_CMP_BEFORE.search(before) or after.startswith(("同期", "底", "末"))
                               or after.startswith("以来") and before.endswith(("自", "从"))):
@@ -475,6 +492,9 @@ def _make(text, norm, ss, se, cs, end, ind, measure, value, unit, para_period, p
         p = None
     if r and r.end() < anchor - 4 * WINDOW:
         r = None
+    pl = _nearest(_PLACE, norm, ss, anchor)
+    if pl and (r is None or pl.start() > r.start()) and pl.end() >= anchor - WINDOW:
+        r = pl  # the nearest named place (常德市已有…, 榜罗镇（59.1%）) is the subject
     period = text[p.start():p.end()] if p else para_period
     region = text[r.start():r.end()] if r else para_region
     q = Quantity(start, end, text[start:end], ind, measure, value, unit, period=period, region=region)
