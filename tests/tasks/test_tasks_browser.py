@@ -147,4 +147,9 @@ def test_reporter_signs_on_phone_and_dispatcher_sees_ledger(server, browser):
     assert "完成方案编制" in page.locator('[data-testid="timeline"]').inner_text()
     assert page.locator('[data-testid="source-quote"]').count() == 1
     _shot(page, "task")
+    page.goto(f"{server}/tasks/reminders?today=2026-11-24")
+    page.get_by_role("button", name="演练（不发送）").click()
+    page.wait_for_selector("text=个单位，", timeout=15000)
+    assert "甲县人民政府" in page.content()
+    _shot(page, "reminders")
     context.close()

@@ -123,6 +123,14 @@ def register() -> None:
         _mine(page, _today(request))
         return None
 
+    @ui.page("/tasks/reminders")
+    def tasks_reminders(request: Request):
+        page = page_actor(request)
+        if not hasattr(page, "actor"):
+            return page
+        _reminders(page, _today(request))
+        return None
+
     @ui.page("/tasks")
     def tasks_ledger(request: Request):
         page = page_actor(request)
@@ -181,6 +189,9 @@ def _ledger(page, request: Request) -> None:
             ui.space()
             if actor.role == Role.reporter:
                 ui.link("我的任务 →", "/tasks/mine").classes("text-primary")
+            if actor.role in (Role.admin, Role.dispatcher):
+                ui.button("催办提醒", icon="notifications_active",
+                          on_click=lambda: ui.navigate.to("/tasks/reminders")).props("outline")
             if actor.role in (Role.admin, Role.dispatcher, Role.leader):
                 period = f"{today.year}-{today.month:02d}"
                 ui.button("下载本月督查通报", icon="download", on_click=lambda: ui.navigate.to(
@@ -386,6 +397,105 @@ def _task(page, task_id: int, today: dt.date) -> None:
             ui.link("← 返回任务台账", "/tasks").classes("text-sm")
         else:
             ui.link("← 返回我的任务", "/tasks/mine").classes("text-sm")
+
+
+# --- reminders: run, channels, delivery log (dispatchers) -------------------------------------------
+
+
+def _reminders(page, today: dt.date) -> None:
+    actor = page.actor
+    with frame(page, "催办提醒", "/tasks"):
+        if actor.role not in (Role.admin, Role.dispatcher):
+            ui.label("仅调度员和管理员可访问此页面。").classes("text-gray-600")
+            return
+        with ctx().db.session(actor) as session:
+            units = {u.id: u.name for u in session.scalars(select(Unit).order_by(Unit.sort, Unit.id))}
+            channels = {c.unit_id: {"emails": "、".join(c.emails or []), "wecom": c.wecom_webhook or "",
+                                    "dingtalk": c.dingtalk_webhook or "", "secret": bool(c.dingtalk_secret),
+                                    "enabled": c.enabled, "version": c.version}
+                        for c in svc.list_channels(session, actor)}
+            log = [{"day": d.day.isoformat(), "unit": d.unit_name, "channel": d.channel, "target": d.target,
+                    "result": "演练" if d.dry_run else ("成功" if d.ok else "失败"), "error": d.error or "",
+                    "attempts": d.attempts} for d in svc.list_deliveries(session, actor, limit=100)]
+        settings = svc.task_settings()
+        with section("发送提醒"):
+            ui.label(f"按单位汇总逾期、临期（{settings.due_soon_days}个工作日内到期）和待签收任务，"
+                     f"通过邮件、企业微信、钉钉群机器人发送。服务器每个工作日{settings.remind_hour}点自动发送一次。"
+                     ).classes("text-sm text-gray-600")
+            with ui.row().classes("items-end gap-2"):
+                day = ui.input("统计日期", value=today.isoformat()).props("dense outlined type=date stack-label")
+
+                def run(dry: bool) -> None:
+                    try:
+                        when = dt.date.fromisoformat(day.value)
+                        with ctx().db.session(actor) as session:
+                            digests, results = svc.remind(session, actor, today=when, dry_run=dry)
+                    except (DiaoduError, ValueError) as exc:
+                        ui.notify(getattr(exc, "message", str(exc)), type="negative")
+                        return
+                    result.clear()
+                    with result:
+                        ui.label(f"{len(digests)}个单位，{len(results)}次投递，失败{sum(not r.ok for r in results)}次")
+                        for r in results:
+                            mark = "演练" if r.dry_run else ("✔" if r.ok else "✘")
+                            ui.label(f"{mark} {r.unit} · {r.channel} · {r.target}"
+                                     + (f"：{r.error}" if r.error else "")).classes("text-sm")
+
+                ui.button("演练（不发送）", on_click=lambda: run(True)).props("outline")
+                ui.button("立即发送", icon="send", on_click=lambda: run(False))
+            result = ui.column().classes("w-full gap-0")
+        with section("单位提醒渠道"):
+            rows = [{"unit_id": uid, "unit": units.get(uid, str(uid)), **c, "secret": "已设置" if c["secret"] else ""}
+                    for uid, c in channels.items()]
+            ui.table(columns=[
+                {"name": "unit", "label": "单位", "field": "unit", "align": "left"},
+                {"name": "emails", "label": "邮箱", "field": "emails", "align": "left"},
+                {"name": "wecom", "label": "企业微信机器人", "field": "wecom", "align": "left"},
+                {"name": "dingtalk", "label": "钉钉机器人", "field": "dingtalk", "align": "left"},
+                {"name": "secret", "label": "加签", "field": "secret"},
+            ], rows=rows, row_key="unit_id").classes("w-full").props("flat bordered dense wrap-cells")
+            with ui.row().classes("w-full items-end gap-2"):
+                unit = ui.select({k: v for k, v in units.items()}, label="单位", with_input=True).props(
+                    "dense outlined").classes("w-56")
+                emails = ui.input("邮箱（多个用顿号或逗号分隔）").props("dense outlined").classes("w-64")
+                wecom = ui.input("企业微信机器人地址").props("dense outlined").classes("w-64")
+                ding = ui.input("钉钉机器人地址").props("dense outlined").classes("w-64")
+                secret = ui.input("钉钉加签密钥", password=True).props("dense outlined").classes("w-48")
+
+                def fill(e) -> None:
+                    c = channels.get(e.value) or {}
+                    emails.value, wecom.value, ding.value = c.get("emails", ""), c.get("wecom", ""), c.get("dingtalk", "")
+
+                unit.on_value_change(fill)
+
+                def save() -> None:
+                    if unit.value is None:
+                        ui.notify("请选择单位", type="warning")
+                        return
+                    parts = [p.strip() for p in (emails.value or "").replace("，", ",").replace("、", ",").split(",")]
+                    try:
+                        with ctx().db.session(actor) as session:
+                            svc.set_channel(session, actor, unit.value, emails=[p for p in parts if p],
+                                            wecom_webhook=wecom.value or None, dingtalk_webhook=ding.value or None,
+                                            dingtalk_secret=secret.value or None)
+                    except DiaoduError as exc:
+                        ui.notify(exc.message, type="negative")
+                        return
+                    ui.notify("已保存", type="positive")
+                    ui.navigate.reload()
+
+                ui.button("保存", on_click=save)
+        with section("投递记录（最近100条）"):
+            ui.table(columns=[
+                {"name": "day", "label": "日期", "field": "day"},
+                {"name": "unit", "label": "单位", "field": "unit", "align": "left"},
+                {"name": "channel", "label": "渠道", "field": "channel"},
+                {"name": "target", "label": "目标", "field": "target", "align": "left"},
+                {"name": "result", "label": "结果", "field": "result"},
+                {"name": "attempts", "label": "尝试次数", "field": "attempts"},
+                {"name": "error", "label": "错误", "field": "error", "align": "left"},
+            ], rows=log, pagination=20).classes("w-full").props("flat bordered dense wrap-cells")
+        ui.link("← 返回任务台账", "/tasks").classes("text-sm")
 
 
 # --- 我的任务 (phone) -------------------------------------------------------------------------------
