@@ -156,3 +156,21 @@ def test_unit_groups(s, units):
 def test_region_from_named_places(text, expected):
     ex = parse(text)
     assert [q.region for q in sorted(ex.figures + ex.targets, key=lambda q: q.start)] == expected
+
+
+def test_value_in_brackets_after_a_place_belongs_to_that_place():
+    ex = parse("1-2月进出口总额增长96.8%，高于全国（29.2%）和全省（54.1%）水平。")
+    f = sorted(ex.figures, key=lambda q: q.start)
+    assert [q.region for q in f[1:]] == ["全国", "全省"]
+    assert all(q.indicator == "进出口总额" for q in f)
+
+
+@pytest.mark.parametrize("text,indicator", [
+    ("还剩343户未整改到位。", "未整改到位"),
+    ("全县共办理建筑工程施工许可 31 项。", "建筑工程施工许可"),
+    ("9大体系推出了60个重大专项。", "重大专项"),
+    ("固定资产投资增速（13.2%）。", "固定资产投资增速"),
+])
+def test_indicator_drops_verbs_and_brackets(text, indicator):
+    q = (parse(text).figures + parse(text).targets)[0]
+    assert indicator in q.indicator and "（" not in q.indicator and not q.indicator.startswith(("还", "推出"))

@@ -73,13 +73,16 @@ _PERIOD = re.compile(r"(?:截至|截止|至)[ ]?(?:目前|(?:今年)?[ ]?\d{1,2}
                      r"今年上半年|今年前三季度|今年一季度|上半年|下半年|前三季度|前两季度|[一二三四]季度|"
                      r"今年以来|今年|去年|这一年|过去一年|目前|当前|全年|年初以来|\d{1,2}月份|"
                      r"十[二三四五]五(?:期间|时期)?")
-_REGION = re.compile(r"全市|全县|全省|全区|全州|全国|我市|我县|我区|我省|本市|本县|全旗|\*\*|××")
+_REGION = re.compile(r"全市|全县|全省|全区|全州|全国|我市|我县|我区|我省|本市|本县|全旗|我城区|全城区|全镇|全乡|我镇|我乡|"
+                     r"\*\*|××")
 # a named place in subject position (at a clause start, or after 特别是/其中/比如/目前…):
 # two-character name + 省/市/县/区/镇/乡/州/旗, or a named 开发区/高新区/产业园/工业园
 _PLACE = re.compile(r"(?:(?<![^\s，；。：、（！？“])|(?<=特别是)|(?<=尤其是)|(?<=其中)|(?<=比如)|(?<=例如)|(?<=目前)|"
                     r"(?<=据了解)|(?<=同时))"
                     r"(?!目前|其中|特别是|尤其是|比如|例如|同时|据了解)(?:[\u4e00-\u9fff]{2}[省市县区镇乡州旗]|[\u4e00-\u9fff]{2,4}(?:经济技术开发区|开发区|高新区|产业园|工业园)区?)"
-                    r"(?![委政府局办厅院部人党级长城区场民直属辖域内外乡镇里村上])")
+                    r"(?![委政府局办厅院部人党级长城区场民直属辖域内外乡镇里村上])(?!下达|下发|通报|印发|出台|发布|要求)")
+_PAREN_JURIS = re.compile(r"(?:全[国省市县区州]|我[市县区省]|本[市县])$")
+_PAREN_PLACE = re.compile(r"[\u4e00-\u9fff]{2}[省市县区镇乡州旗]$")
 _NOT_PLACE = re.compile(r"^(?:.*(?:城区|市区|社区|小区|山区|景区|园区|辖区|片区|库区|老区|灾区|牧区|矿区|街区|校区|农区|湾区|专区|"
                         r"分区|户区|贸区|能区|护区|范区|验区|行区|心区|聚区|城市|都市|超市|门市|城镇|乡镇|村镇|集镇|小镇|重镇|"
                         r"名镇|城乡|下乡|家乡|故乡|返乡|省市|市县|县区|县市|上市|股市|楼市|入市|开市|地区|新区|县乡|区县|"
@@ -90,18 +93,19 @@ _NOT_PLACE = re.compile(r"^(?:.*(?:城区|市区|社区|小区|山区|景区|园
 _BASE_BEFORE = re.compile(r"(?:居|位居|排|排名|在|于|高于|低于|占|比|与|较|超过|相当于|落后|快于|慢于|列|进入|跻身|分别高于|分别低于)$")
 _BASE_AFTER = re.compile(r"^(?:平均|比重|第|前|倒数|同期|排|的比重|总量的)")
 _CMP_BEFORE = re.compile(r"(?:比|较|同比|与|相比|超过|高于|低于|于)$")
-_LEAD_STRIP = re.compile(r"^(?:然而|还有|加上|对于|我们|特别要对|特别要|加快|其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
+_LEAD_STRIP = re.compile(r"^(?:然而|还有|加上|对于|我们|据预测|据了解|预测|有望|连续|先后|圆满|顺利|全面|之前|特别要对|特别要|加快|其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
                          r"全市|全县|全省|全区|全国|我市|我县|我区|本市|共|总计|合计|累计|完成|实现|拥有|"
-                         r"新增|达到|达|有|已|已经|目前|当前|要|将|力争|确保|争取|计划|预计|预期|的|在|把|使|让|"
+                         r"新增|达到|达|有|已经|已|目前|当前|要|将|力争|确保|争取|计划|预计|预期|的|在|把|使|让|"
                          r"通过|围绕|今年|去年|全年|，|、|：| )+")
 _TAIL_STRIP = re.compile(r"(?:控制在|保持在|稳定在|在|同比|比上年|比去年|分别|实现|完成|达到|达|为|是|共|仅为|仅|只有|已|已经|还|要|的|"
-                         r"累计|总共|总计|合计|有|占|均|都|也|又|再|将|可|能|就|突破|超过|不低于|至少|控制在|"
-                         r"只|约|近|增长|增速|增幅|提高|上升|下降|减少|回落|较|比| )+$")
+                         r"累计|总共|总计|合计|有|占|均|都|也|又|再|将|(?<!许)可|能|就|突破|超过|不低于|至少|控制在|"
+                         r"只|约|近|增长|增速|增幅|提高|上升|下降|减少|回落|较|比|还不到|不到|还剩|剩下|剩|恢复|有望保持|保持|推出了?|"
+                         r"整体提升|提升| )+$")
 _NOUN_AFTER = re.compile(r"(?:的)?([^\s，。；、：“”（）\d%]{2,12}?)(?=[，。；、：）\d ]|$|和|及|以上|等|完成|实现|建成|开工|"
                          r"尚未|已|没有|未|达到|累计|共|投资|获|被|分别|全部|均|占|脱贫|出列)")
 
 
-_LEAD_CTX = re.compile(rf"^(?:{_PERIOD.pattern}|全市|全县|全省|全区|全国|我市|我县|我区|本市|本县|，| )+")
+_LEAD_CTX = re.compile(rf"^(?:{_PERIOD.pattern}|全市|全县|全省|全区|全国|我市|我县|我区|本市|本县|我省|我城区|全城区|全镇|全乡|我镇|我乡|，| )+")
 
 
 def _clean_indicator(pre: str) -> str:
@@ -112,7 +116,7 @@ def _clean_indicator(pre: str) -> str:
         pre = _LEAD_CTX.sub("", pre)
         pre = _LEAD_STRIP.sub("", pre)
         pre = _TAIL_STRIP.sub("", pre)
-    return pre.strip(" ，、：")
+    return pre.strip(" ，、：（")
 
 
 WINDOW = 160  # no look-back goes further than this, which keeps the time linear
@@ -304,6 +308,15 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                 noun_end = na.end(1)
                 cs = m.start()
                 counted = True
+        owner = None
+        if ns > cs and norm[ns - 1] == "（":
+            # 全国（29.2%）, 榜罗镇（59.1%）: a place owns the value of the indicator just given
+            own = (_PAREN_JURIS.search(norm, max(cs, ns - 8), ns - 1)
+                   or _PAREN_PLACE.search(norm, max(cs, ns - 8), ns - 1))
+            if own and (_PAREN_JURIS.match(own.group()) or not _NOT_PLACE.match(own.group())):
+                owner = text[own.start():own.end()]
+                if prev_indicator:
+                    ind = prev_indicator
         if not ind:
             if prev is not None and (respective or norm[cs - 1:cs] in "、，"):
                 ind = prev_indicator
@@ -328,6 +341,8 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             q.compared = cmp_.group(1)
         q.modifier = norm[m.end():m.end() + 1] == "的"
         q.counted = counted
+        if owner:
+            q.region = owner
         out.append(q)
         prev, prev_indicator = q, ind or prev_indicator
     last_ind = ""
@@ -357,7 +372,7 @@ _COUNT_UNITS = set("个项家户件次名座人届条处套部头只亩吨班辆
 _VERB_END = re.compile(r"(?:抓好|推进|实施|新建|建成|引进|培育|签约|开工|拥有|共有|有|对|涉及|办理|完成|新增|累计|发放|"
                        r"落地|争取|启动|建设|打造|储备|谋划|实现|带动|解决|组织|开展|举办|召开|出台|获批|设立|"
                        r"认定|评为|入选|创建|培训|安置|帮助|服务|走访|帮扶|督办|整改|清理|化解|达到|达|为|已|"
-                       r"获得|取得|签订|落实|加快推进|重点抓好|全力推进|加快|确保|力争|计划|要|将|的)[ ]?$")
+                       r"获得|取得|签订|落实|加快推进|重点抓好|全力推进|加快|确保|力争|计划|要|将|的|推出)了?[ ]?$")
 
 
 def _respective_items(subject: str) -> list[str]:
