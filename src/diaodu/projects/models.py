@@ -76,7 +76,8 @@ class Project(Versioned, Timestamped, Base):
     region: Mapped[Region] = relationship()
     unit: Mapped[Unit | None] = relationship()
     leader: Mapped[Person | None] = relationship()
-    lists: Mapped[list[ProjectList]] = relationship(secondary=project_list_member, order_by="ProjectList.sort")
+    lists: Mapped[list[ProjectList]] = relationship(secondary=project_list_member,
+                                                   order_by=lambda: [ProjectList.sort, ProjectList.name])
     nodes: Mapped[list[ProjectNode]] = relationship(back_populates="project", cascade="all, delete-orphan",
                                                     order_by="ProjectNode.sort")
     problems: Mapped[list[ProjectProblem]] = relationship(back_populates="project", cascade="all, delete-orphan",
