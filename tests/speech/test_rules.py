@@ -174,3 +174,19 @@ def test_value_in_brackets_after_a_place_belongs_to_that_place():
 def test_indicator_drops_verbs_and_brackets(text, indicator):
     q = (parse(text).figures + parse(text).targets)[0]
     assert indicator in q.indicator and "（" not in q.indicator and not q.indicator.startswith(("还", "推出"))
+
+
+def test_ratio_chain_gives_one_ratio_per_term():
+    ex = parse("去年全市三次产业比重为6.2：47.7：46.1，会议于10:30召开。")
+    f = [q for q in ex.figures if q.measure == "ratio"]
+    assert [q.value for q in f] == [6.2, 47.7, 46.1]
+    assert all(q.unit == "" and "三次产业比重" in q.indicator and q.region == "全市" for q in f)
+    assert len(ex.figures) == 3
+
+
+def test_gap_to_a_missed_target_is_a_figure_and_minus_sign_is_kept():
+    ex = parse("8项指标没有完成目标任务，其中二产增加值增速与市目标相差6.1个百分点，工业增速（-19.4%）。")
+    assert ex.targets == []
+    vals = [q.value for q in ex.figures]
+    assert 6.1 in vals or -6.1 in vals
+    assert -19.4 in vals

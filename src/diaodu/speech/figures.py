@@ -62,7 +62,7 @@ _GROWTH = re.compile(r"(?:同比|比上年|比去年)?(?:增长|增加|提高|�
 _NEG = re.compile(r"(?:下降|减少|回落|下滑|降低|负增长|降|减|低于|落后|少|差了?|欠|缺口|短收|下拉|收窄|拉低)")
 _DIFF_POS = re.compile(r"(?:高于|超过|超出|超|多|拉动|回升|提高|上升|相差|快于|领先)")
 _RATIO_WORD = re.compile(r"率|比重|占比|比例|占|份额|覆盖|达标|相当于")
-_GOAL = re.compile(r"(?<![与比离距差])(?<!这一)目标|确保|力争|争取|突破|预期|力保|务必|必须|(?<!年度)计划(?!投资的|的)|"
+_GOAL = re.compile(r"(?<![与比离距差])(?<!这一)(?<!与[市省县区])(?<!比[市省县区])(?<!与年度)(?<!与年初)目标|确保|力争|争取|突破|预期|力保|务必|必须|(?<!年度)计划(?!投资的|的)|"
                    r"(?<![主重需纲摘概提简只必])要(?![求素点闻件害])")
 _GOAL_AFTER = re.compile(r"^(?:以上|左右|以内)?的?(?:预期|奋斗|发展|工作|总体)?目标")
 _PAST = re.compile(r"已经|已|完成了|实现了|达到了|以来|去年|上年|同比|累计|截至|截止|共计")
@@ -234,6 +234,18 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                   para_period, para_region, m.start())
         out.append(q)
         spans.append((m.start(), m.end()))
+    for m in _RATIO_CHAIN.finditer(norm, ss, se):
+        # 三次产业结构比为 23.2 : 13.8 : 63.0 — one ratio per term, after a 比/比重/结构 lead
+        cs = _clause_start(norm, ss, m.start())
+        lead = norm[cs:m.start()]
+        if not _RATIO_LEAD.search(lead):
+            continue
+        ind = _clean_indicator(_RATIO_LEAD.sub("", lead) + _RATIO_LEAD.search(lead).group(1))
+        for n in _RX_NUM.finditer(norm, m.start(), m.end()):
+            q = _make(text, norm, ss, se, cs, n.end(), ind, "ratio", parse_number(n.group()), "",
+                      para_period, para_region, n.start())
+            out.append(q)
+        spans.append((m.start(), m.end()))
     for m in _VALUE.finditer(norm, ss, se):
         if any(a <= m.start("num") < b for a, b in spans):
             continue
@@ -274,6 +286,9 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                 measure, sign = _measure(norm, cs, ns, unit, pre_txt)
         if value is not None and sign < 0:
             value = -value
+        if (value is not None and value > 0 and ns > ss and norm[ns - 1] in "-－−"
+                and not norm[ns - 2:ns - 1].isdigit() and not m.group("pre")):
+            value = -value  # a written minus sign: 增速（-19.4%）
         if isinstance(value, float) and value.is_integer() and "." not in num:
             value = int(value)
         lead = norm[cs:m.start()] if m.group("pre") else pre_txt
@@ -366,6 +381,9 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
     return out
 
 
+_RATIO_CHAIN = re.compile(r"(?<![\d.:：])\d+(?:\.\d+)?(?:[ ]?[:：][ ]?\d+(?:\.\d+)?)+(?![\d.]|[ ]?[:：])")
+_RATIO_LEAD = re.compile(r"(比例|比重|结构比?|构成|比)(?:调整为|优化为|为|是|达到)?[ ]?$")
+_RX_NUM = re.compile(r"\d+(?:\.\d+)?")
 _RHETORIC = re.compile(r"[ ]?(?:方面|小时|政策|措施|意见|文件|问题|环节|领域|原则|要求|机制|字|句话|关键|坚持|导向|"
                        r"重点|转变|结合|统筹|着力点|抓手|目标|任务|体系|层面|阶段)")
 _COUNT_UNITS = set("个项家户件次名座人届条处套部头只亩吨班辆台批宗笔所栋间张") | {"万户", "万人", "万名", "万亩", "万吨"}
@@ -454,7 +472,7 @@ def _qualifier(pre: str | None, post: str | None, many: str | None, before: str)
     return "="
 
 
-_CUT = re.compile(r"而|但|已经|已|完成了|实现了|达到了|以来|去年|上年|同比|截至|截止|目前|预计|据预测|有望|(?:19|20)\d\d年")
+_CUT = re.compile(r"(?:没有|未能?)(?:完成|达到)(?:[^，。；]{0,6}?目标(?:任务)?)?|而|但|已经|已|完成了|实现了|达到了|以来|去年|上年|同比|截至|截止|目前|预计|据预测|有望|(?:19|20)\d\d年")
 
 
 def _classify(norm: str, ss: int, recs: list[Quantity]) -> None:
