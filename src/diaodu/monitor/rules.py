@@ -7,6 +7,7 @@ plain values so that the service layer and the tests can call them directly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Hashable, Literal, Mapping
 
@@ -39,6 +40,17 @@ def round_half_up(x: Number, digits: int = 1) -> Decimal:
     5.49999999999999 are first cleaned to 12 significant decimals, the
     precision spreadsheets display, so they round as the printed number does.
     """
+    if type(x) is float:  # growth rates repeat (published with 1-2 decimals): memoised, exact
+        return _round_float(x, digits)
+    return _round(x, digits)
+
+
+@lru_cache(maxsize=1 << 16)
+def _round_float(x: float, digits: int) -> Decimal:
+    return _round(x, digits)
+
+
+def _round(x: Number, digits: int) -> Decimal:
     d = to_decimal(x)
     with localcontext() as ctx:
         ctx.prec = 80  # never lose integer digits of large values
