@@ -134,6 +134,8 @@ def test_leader_reads_without_editing(browser, live_server, artifacts):  # noqa:
     page.locator("[data-testid=grid-tasks] .ag-row").first.wait_for()
     assert page.locator("[data-testid=speech-save]").count() == 0
     assert page.locator("[data-testid=speech-confirm]").is_disabled()
+    page.hover("[data-testid=confirm-wrap]")
+    page.wait_for_selector("text=仅调度员或管理员可确认生成任务")
     page.get_by_role("tab", name="数据").click()
     page.locator("[data-testid=grid-figures] .ag-row").first.wait_for()
     page.wait_for_timeout(300)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from urllib.parse import quote
 
 from fastapi import Request
 from nicegui import ui
@@ -237,8 +238,6 @@ def _record(name: str, row: dict, base: dict) -> dict:
                 rec["base"] = base_v
             else:
                 rec.pop("base", None)
-        elif name == "targets":
-            rec.pop("period", None) if not base.get("period") else None
     return rec
 
 
@@ -446,7 +445,6 @@ def register() -> None:  # noqa: C901 - page functions with their handlers
                 if reason:
                     confirm_btn.disable()
                     confirm_tip.text = reason
-                    confirm_tip.set_visibility(True)
                 else:
                     confirm_btn.enable()
                     confirm_tip.text = "把核对后的任务生成到任务督办台账（先自动保存核对结果）"
@@ -459,7 +457,7 @@ def register() -> None:  # noqa: C901 - page functions with their handlers
                 with ui.row().classes("items-center gap-2"):
                     ui.icon("check_circle", color="green-8")
                     ui.label(f"已生成 {len(res.get('created') or [])} 项督办任务").classes("text-sm")
-                    ui.link("在任务督办中查看", f"/tasks?speech_id={speech_id}").classes("text-sm text-primary")
+                    ui.link("在任务督办中查看", f"/tasks?meeting={quote(state['title'])}").classes("text-sm text-primary")
 
             with ui.element("div").classes("w-full grid grid-cols-1 lg:grid-cols-[5fr_7fr] gap-3 items-start"):
                 with ui.card().classes("w-full min-w-0").props("flat bordered"):
@@ -679,7 +677,7 @@ def register() -> None:  # noqa: C901 - page functions with their handlers
                         ui.label(f"未匹配单位：{item.get('unit')}（{item.get('role')}）").classes("text-sm text-orange-800")
                     with ui.row().classes("w-full justify-end"):
                         ui.button("关闭", on_click=dlg.close).props("flat")
-                        ui.button("查看任务", on_click=lambda: ui.navigate.to(f"/tasks?speech_id={speech_id}")).props(
+                        ui.button("查看任务", on_click=lambda: ui.navigate.to(f"/tasks?meeting={quote(state['title'])}")).props(
                             "unelevated")
                 dlg.open()
 

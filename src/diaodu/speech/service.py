@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from diaodu.core import org, policy
 from diaodu.core.audit import Actor, log_event
@@ -128,7 +128,7 @@ def get_speech(session: Session, actor: Actor, speech_id: int) -> Speech:
 
 def list_speeches(session: Session, actor: Actor) -> list[Speech]:
     _ensure_read(actor)
-    return list(session.scalars(select(Speech).order_by(Speech.meeting_date.desc().nulls_last(),
+    return list(session.scalars(select(Speech).options(defer(Speech.text)).order_by(Speech.meeting_date.desc().nulls_last(),
                                                         Speech.id.desc())))
 
 
