@@ -190,3 +190,8 @@ def test_gap_to_a_missed_target_is_a_figure_and_minus_sign_is_kept():
     vals = [q.value for q in ex.figures]
     assert 6.1 in vals or -6.1 in vals
     assert -19.4 in vals
+
+
+def test_titles_and_awards_do_not_set_the_region():
+    ex = parse("我县获评“全省全域旅游先锋县”，连续两届获得全国平安建设最高奖，培训人才 6382 人。")
+    assert ex.figures and all(q.region == "我县" for q in ex.figures)

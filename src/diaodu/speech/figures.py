@@ -91,6 +91,7 @@ _NOT_PLACE = re.compile(r"^(?:.*(?:城区|市区|社区|小区|山区|景区|园
                         r"上下前后中内外新老大小多少等按照如据施根])|(?:经济|高新|工业|产业|农业|科技|技术|现代|特色|综合|省级|市级|县级)"
                         r"(?:经济技术开发区|开发区|高新区|产业园|工业园)区?$")
 _BASE_BEFORE = re.compile(r"(?:居|位居|排|排名|在|于|高于|低于|占|比|与|较|超过|相当于|落后|快于|慢于|列|进入|跻身|分别高于|分别低于)$")
+_AWARD_BEFORE = re.compile(r"(?:获得|荣获|获评|评为|入选|授予|命名为?|获|“|”)$")
 _BASE_AFTER = re.compile(r"^(?:平均|比重|第|前|倒数|同期|排|的比重|总量的)")
 _CMP_BEFORE = re.compile(r"(?:比|较|同比|与|相比|超过|高于|低于|于)$")
 _LEAD_STRIP = re.compile(r"^(?:然而|还有|加上|对于|我们|据预测|据了解|预测|有望|连续|先后|圆满|顺利|全面|之前|特别要对|特别要|加快|其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
@@ -100,7 +101,7 @@ _LEAD_STRIP = re.compile(r"^(?:然而|还有|加上|对于|我们|据预测|据�
 _TAIL_STRIP = re.compile(r"(?:控制在|保持在|稳定在|在|同比|比上年|比去年|分别|实现|完成|达到|达|为|是|共|仅为|仅|只有|已|已经|还|要|的|"
                          r"累计|总共|总计|合计|有|占|均|都|也|又|再|将|(?<!许)可|能|就|突破|超过|不低于|至少|控制在|"
                          r"只|约|近|增长|增速|增幅|提高|上升|下降|减少|回落|较|比|还不到|不到|还剩|剩下|剩|恢复|有望保持|保持|推出了?|"
-                         r"整体提升|提升| )+$")
+                         r"整体提升|提升|未|没有|尚未| )+$")
 _NOUN_AFTER = re.compile(r"(?:的)?([^\s，。；、：“”（）\d%]{2,12}?)(?=[，。；、：）\d ]|$|和|及|以上|等|完成|实现|建成|开工|"
                          r"尚未|已|没有|未|达到|累计|共|投资|获|被|分别|全部|均|占|脱贫|出列)")
 
@@ -145,6 +146,8 @@ def _nearest(rx: re.Pattern[str], norm: str, lo: int, hi: int) -> re.Match[str] 
         before = norm[max(0, m.start() - 4):m.start()]
         after = norm[m.end():m.end() + 3]
         if rx is _REGION:
+            if _AWARD_BEFORE.search(before):
+                continue  # 获得全国…奖, “全省…先锋县”: part of a title, not the place measured
             if _BASE_BEFORE.search(before) or _BASE_AFTER.match(after) and not (
                     after.startswith("排") and m.group()[0] in "我本"):
                 continue
