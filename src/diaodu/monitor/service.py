@@ -550,7 +550,8 @@ def _load_current(session: Session, year: int, month_from: int, month_to: int,
         Observation.superseded_by_id.is_(None))
     if region_ids is not None:
         stmt = stmt.where(Observation.region_id.in_(sorted(region_ids)))
-    return list(session.execute(stmt))
+    # Core execution on the session's connection: plain tuples, no ORM row loading (board speed)
+    return list(session.connection().execute(stmt).all())
 
 
 def _latest(rows: list[tuple], month: int) -> dict[tuple[int, int], tuple]:
