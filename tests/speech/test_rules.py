@@ -195,3 +195,11 @@ def test_gap_to_a_missed_target_is_a_figure_and_minus_sign_is_kept():
 def test_titles_and_awards_do_not_set_the_region():
     ex = parse("我县获评“全省全域旅游先锋县”，连续两届获得全国平安建设最高奖，培训人才 6382 人。")
     assert ex.figures and all(q.region == "我县" for q in ex.figures)
+
+
+def test_spaced_ranks_minus_ranges_and_unit_words():
+    ex = parse("生产总值增速排在全省第 11 位，农村居民收入增长 8%，增速都在 9%-10%，一部分消费流到外地。")
+    ranks = [q for q in ex.figures if q.measure == "rank"]
+    assert [q.value for q in ranks] == [11] and ranks[0].base == "全省"
+    vals = [q.value for q in ex.figures + ex.targets]
+    assert -10 not in vals and 1 not in vals

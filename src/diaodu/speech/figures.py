@@ -51,9 +51,9 @@ _NUM = rf"(?P<num>{ARABIC}|{PLACEHOLDER}|{CHINESE})"
 _VALUE = re.compile(rf"(?P<pre>突破|超过|超|不低于|不少于|至少|不超过|控制在|低于|高于|约|近|达|达到|为|增长|下降)?{_S}"
                     rf"{_NUM}(?:{_S}[-—~至到]{_S}(?:{ARABIC}|{CHINESE}))?(?P<many>多|余)?{_S}(?P<unit>{UNITS})"
                     r"(?P<post>以上|左右|以内|以下|多)?")
-_RANK = re.compile(r"(?P<verb>位居|居于|居|排名|排在|排|位列|列|进入|跻身|取得了?|保持|名列|稳居|处于)"
+_RANK = re.compile(r"(?P<verb>位居|居于|居(?![民住家委])|排名|排在|排|位列|列|进入|跻身|取得了?|保持|名列|稳居|处于)"
                    r"(?P<base>全[国省市县区州]|全省平均|全市平均|[^\s，。；、第前倒]{1,6}?)?(?:的)?"
-                   r"(?P<bot>倒数)?(?P<kind>第|前)(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?:位|名)?")
+                   r"(?P<bot>倒数)?(?P<kind>第|前)[ ]?(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?:[ ]?(?:位|名))?")
 _RANK_PAREN = re.compile(r"(?<=[^\s，。；、：（）])（第(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?:位|名)?）")
 _RANK_CHANGE = re.compile(r"(?P<verb>前移|后移|前进|后退|上升|下降|提升|提高|下滑|后移了|前移了|上升了|下降了)"
                           r"(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})个?位")
@@ -101,7 +101,7 @@ _LEAD_STRIP = re.compile(r"^(?:然而|还有|加上|对于|我们|据预测|据�
 _TAIL_STRIP = re.compile(r"(?:控制在|保持在|稳定在|在|同比|比上年|比去年|分别|实现|完成|达到|达|为|是|共|仅为|仅|只有|已|已经|还|要|的|"
                          r"累计|总共|总计|合计|有|占|均|都|也|又|再|将|(?<!许)可|能|就|突破|超过|不低于|至少|控制在|"
                          r"只|约|近|增长|增速|增幅|提高|上升|下降|减少|回落|较|比|还不到|不到|还剩|剩下|剩|恢复|有望保持|保持|推出了?|"
-                         r"整体提升|提升|未|没有|尚未| )+$")
+                         r"整体提升|提升|未|没有|尚未|仍|或|尚| )+$")
 _NOUN_AFTER = re.compile(r"(?:的)?([^\s，。；、：“”（）\d%]{2,12}?)(?=[，。；、：）\d ]|$|和|及|以上|等|完成|实现|建成|开工|"
                          r"尚未|已|没有|未|达到|累计|共|投资|获|被|分别|全部|均|占|脱贫|出列)")
 
@@ -263,13 +263,15 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             continue  # 一次, 两名: too often rhetoric unless counted (先后两次, 连续四届)
         ns = m.start("num")
         # not a date, a code or part of a larger number
-        if ns > ss and (norm[ns - 1].isdigit() or norm[ns - 1] in ".第"):
+        if ns > ss and (norm[ns - 1].isdigit() or norm[ns - 1] in ".第" or norm[ns - 2:ns] == "第 "):
             continue
         after = norm[m.end():m.end() + 2]
         if unit in ("个", "名", "家", "项", "人", "件", "次", "户") and after[:1] in "月年日号":
             continue
         if unit == "个" and (after[:1] in "第" or after[:1].isdigit()):
             continue
+        if after[:1] and after[:1] in _UNIT_WORD_NEXT.get(unit, ""):
+            continue  # 一部分, 三部门, 名单, 家庭: the unit character starts a word
         if unit in ("个", "条", "项", "件") and _RHETORIC.match(norm, m.end()):
             continue  # 三个方面, X条政策: counts of talking points, not figures
         if _RX5.match(norm[m.end():m.end() + 18]):
@@ -290,7 +292,7 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         if value is not None and sign < 0:
             value = -value
         if (value is not None and value > 0 and ns > ss and norm[ns - 1] in "-－−"
-                and not norm[ns - 2:ns - 1].isdigit() and not m.group("pre")):
+                and norm[ss:ns - 1].rstrip()[-1:] in _MINUS_AFTER and not m.group("pre")):
             value = -value  # a written minus sign: 增速（-19.4%）
         if isinstance(value, float) and value.is_integer() and "." not in num:
             value = int(value)
@@ -387,6 +389,9 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
 _RATIO_CHAIN = re.compile(r"(?<![\d.:：])\d+(?:\.\d+)?(?:[ ]?[:：][ ]?\d+(?:\.\d+)?)+(?![\d.]|[ ]?[:：])")
 _RATIO_LEAD = re.compile(r"(比例|比重|结构比?|构成|比)(?:调整为|优化为|为|是|达到)?[ ]?$")
 _RX_NUM = re.compile(r"\d+(?:\.\d+)?")
+_MINUS_AFTER = set("（(：:，、为是的长降达至由于比额")
+_UNIT_WORD_NEXT = {"部": "分门署委位长", "名": "单称义额录", "家": "庭长乡属", "次": "要序", "条": "件例款",
+                   "处": "理置长级室", "所": "有以属在", "台": "阶账", "间": "断隔", "批": "准复示", "头": "脑"}
 _RHETORIC = re.compile(r"[ ]?(?:方面|小时|政策|措施|意见|文件|问题|环节|领域|原则|要求|机制|字|句话|关键|坚持|导向|"
                        r"重点|转变|结合|统筹|着力点|抓手|目标|任务|体系|层面|阶段)")
 _COUNT_UNITS = set("个项家户件次名座人届条处套部头只亩吨班辆台批宗笔所栋间张") | {"万户", "万人", "万名", "万亩", "万吨"}
