@@ -203,3 +203,14 @@ def test_spaced_ranks_minus_ranges_and_unit_words():
     assert [q.value for q in ranks] == [11] and ranks[0].base == "全省"
     vals = [q.value for q in ex.figures + ex.targets]
     assert -10 not in vals and 1 not in vals
+
+
+@pytest.mark.parametrize("text,period", [
+    ("3 月累计增长 9.3%。", "3 月"),
+    ("今年 4 月份固定资产投资增长 5%。", "今年 4 月份"),
+    ("前三季度，8 月份成功举办了艺术节，社会消费品零售总额同比增长 8%。", "前三季度"),
+    ("一季度增加值较 3 月份提高 2.1 个百分点。", "一季度"),
+])
+def test_spaced_month_periods(text, period):
+    q = parse(text).figures[0]
+    assert q.period == period

@@ -70,8 +70,9 @@ _PERIOD = re.compile(r"(?:截至|截止|至)[ ]?(?:目前|(?:今年)?[ ]?\d{1,2}
                      r"(?:(?:19|20)\d\d|20XX|20xx)[ ]?年(?:底|末|[ ]?\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月|上半年|下半年|前三季度|"
                      r"[一二三四]季度|\d{1,2}月份?|前\d{1,2}个月)?|"
                      r"(?:今年|去年)?[ ]?\d{1,2}[ ]?[-—~至到][ ]?\d{1,2}[ ]?月(?:份)?|前\d{1,2}个月|前[一二三四五六七八九十]{1,2}个月|"
+                     r"(?:(?:今年|去年|上年)[ ]?)?(?<![\d.])\d{1,2}[ ]?月(?![ ]?\d|[底末初中下上旬])份?|"
                      r"今年上半年|今年前三季度|今年一季度|上半年|下半年|前三季度|前两季度|[一二三四]季度|"
-                     r"今年以来|今年|去年|这一年|过去一年|目前|当前|全年|年初以来|\d{1,2}月份|"
+                     r"今年以来|今年|去年|这一年|过去一年|目前|当前|全年|年初以来|"
                      r"十[二三四五]五(?:期间|时期)?")
 _REGION = re.compile(r"全市|全县|全省|全区|全州|全国|我市|我县|我区|我省|本市|本县|全旗|我城区|全城区|全镇|全乡|我镇|我乡|"
                      r"\*\*|××")
@@ -94,7 +95,7 @@ _BASE_BEFORE = re.compile(r"(?:居|位居|排|排名|在|于|高于|低于|占|�
 _AWARD_BEFORE = re.compile(r"(?:获得|荣获|获评|评为|入选|授予|命名为?|获|“|”)$")
 _BASE_AFTER = re.compile(r"^(?:平均|比重|第|前|倒数|同期|排|的比重|总量的)")
 _CMP_BEFORE = re.compile(r"(?:比|较|同比|与|相比|超过|高于|低于|于)$")
-_LEAD_STRIP = re.compile(r"^(?:然而|还有|加上|对于|我们|据预测|据了解|预测|有望|连续|先后|圆满|顺利|全面|之前|特别要对|特别要|加快|其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
+_LEAD_STRIP = re.compile(r"^(?:尤其|务必|然而|还有|加上|对于|我们|据预测|据了解|预测|有望|连续|先后|圆满|顺利|全面|之前|特别要对|特别要|加快|其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
                          r"全市|全县|全省|全区|全国|我市|我县|我区|本市|共|总计|合计|累计|完成|实现|拥有|"
                          r"新增|达到|达|有|已经|已|目前|当前|要|将|力争|确保|争取|计划|预计|预期|的|在|把|使|让|"
                          r"通过|围绕|今年|去年|全年|，|、|：| )+")
@@ -131,6 +132,9 @@ def _clause_start(norm: str, lo: int, pos: int, bounds: str = "，；：。、\n
     return i
 
 
+_EVENT_VERBS = ("成功", "举办", "召开", "开展", "启动", "出台", "印发", "发布", "组织", "举行", " 成功", " 举办", " 召开")
+
+
 def _nearest(rx: re.Pattern[str], norm: str, lo: int, hi: int) -> re.Match[str] | None:
     last = None
     key = (id(norm), rx.pattern, lo)
@@ -153,8 +157,9 @@ def _nearest(rx: re.Pattern[str], norm: str, lo: int, hi: int) -> re.Match[str] 
                 continue
         if rx is _PLACE and _NOT_PLACE.match(m.group()):
             continue
-        if rx is _PERIOD and (_CMP_BEFORE.search(before) or after.startswith(("同期", "底", "末"))
-                              or after.startswith("以来") and before.endswith(("自", "从"))):
+        if rx is _PERIOD and (_CMP_BEFORE.search(before.rstrip()) or after.startswith(("同期", "底", "末"))
+                              or after.startswith("以来") and before.endswith(("自", "从"))
+                              or norm.startswith(_EVENT_VERBS, m.end())):
             continue
         last = m
     return last
