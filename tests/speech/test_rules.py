@@ -137,6 +137,10 @@ def test_at_least_is_not_a_gap_and_lists_need_list_separators():
     ("市产业链推进办及各产业链办公室，要各负其责", ["市产业链推进办", "各产业链办公室"]),
     ("金昌经济技术开发区（金川民营经济产业园）要围绕", ["金昌经济技术开发区（金川民营经济产业园）"]),
     ("承担各项指标的市级分管领导和牵头部门要结合", []),
+    # stems that are already full names do not take the shared 部门/单位
+    ("经贸局、发改局、民经局等部门要跟踪项目", ["经贸局", "发改局", "民经局"]),
+    ("各镇、各部门单位要加强学习", ["各镇", "各部门单位"]),
+    ("市发改委、统计局等部门要加强", ["市发改委", "市统计局"]),
 ])
 def test_unit_groups(s, units):
     n = normalise(s)

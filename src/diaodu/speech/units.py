@@ -131,7 +131,13 @@ def _stem_names(m: re.Match[str]) -> list[str]:
     """发改、统计、工信等部门 -> 发改部门, 统计部门, 工信部门 (a leading 市/县 is shared)."""
     stems = m.group(1).split("、")
     lvl = stems[0][0] if stems[0][0] in "市县区" and len(stems[0]) > 2 else ""
-    return [(lvl if lvl and not st.startswith(lvl) else "") + st + m.group(2) for st in stems]
+    # a stem that is already a full name (经贸局、民经局等部门, 各镇、各部门单位) keeps its own form
+    return [(lvl if lvl and not st.startswith(lvl) else "") + st
+            + ("" if _FULL_NAME.search(st) or i < len(stems) - 1 and st.startswith("各") else m.group(2))
+            for i, st in enumerate(stems)]
+
+
+_FULL_NAME = re.compile(r"(?:[局委办厅院所站队镇乡街司]|中心|公司|集团)$")
 
 
 def find_units(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
