@@ -145,3 +145,26 @@ def test_leader_reads_without_editing(browser, live_server, artifacts):  # noqa:
     page.wait_for_timeout(200)
     assert page.locator("[data-testid=grid-figures] .ag-cell-inline-editing").count() == 0
     context.close()
+
+
+def test_upload_gb18030_file(browser, live_server, tmp_path):  # noqa: F811
+    path = tmp_path / "全市重点工作推进会.txt"
+    path.write_bytes(SPEECH.read_text(encoding="utf-8").encode("gb18030"))
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(8000)
+    login(page, live_server.url, "diaodu")
+    page.goto(live_server.url + "/speech")
+    page.locator(".q-uploader input[type=file]").set_input_files(str(path))
+    page.wait_for_url(re.compile(r"/speech/\d+$"), timeout=20000)
+    page.wait_for_selector("text=全市重点工作推进会")
+    page.locator("[data-testid=grid-tasks] .ag-row").first.wait_for()
+    assert page.locator(".speech-text").inner_text().startswith("同志们")
+    # A file that is not a speech gets a Chinese error and stays on the list page.
+    page.goto(live_server.url + "/speech")
+    junk = tmp_path / "图片.png"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    page.locator(".q-uploader input[type=file]").set_input_files(str(junk))
+    page.wait_for_selector("text=不支持的文件")
+    assert page.url.endswith("/speech")
+    context.close()

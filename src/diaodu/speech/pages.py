@@ -337,7 +337,10 @@ def register() -> None:  # noqa: C901 - page functions with their handlers
                             'unelevated no-caps data-testid="speech-parse"')
                         ui.label("或").classes("text-gray-500")
                         ui.upload(label="上传讲话文件并解析（.txt / .docx）", auto_upload=True, max_files=1,
-                                  on_upload=on_upload).props('accept=".txt,.docx" flat bordered dense').classes(
+                                  max_file_size=svc.MAX_BYTES, on_upload=on_upload,
+                                  on_rejected=lambda: ui.notify(
+                                      "不支持的文件：仅支持 5 MB 以内的 .txt（UTF-8/GB18030 编码）和 .docx 文件",
+                                      type="negative")).props('accept=".txt,.docx" flat bordered dense').classes(
                             "max-w-sm")
             with ui.card().classes("w-full").props("flat bordered"):
                 ui.label(f"已解析的讲话（{len(rows)}）").classes("text-base font-semibold text-gray-700")
