@@ -50,7 +50,8 @@ def test_deadlines(s, q, d):
     assert dl is not None and dl.quote == q and dl.date == d
 
 
-@pytest.mark.parametrize("s", ["从8月份开始，每季度召开一次", "要尽快研究", "每季度召开一次会议"])
+@pytest.mark.parametrize("s", ["从8月份开始，每季度召开一次", "要尽快研究", "每季度召开一次会议",
+                               "要贯彻3月28日市政府常务会精神", "马上要到年底了，要完成各项指标"])
 def test_not_deadlines(s):
     n = normalise(s)
     assert find_deadline(s, n, 0, len(s)) is None

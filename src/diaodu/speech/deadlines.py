@@ -36,6 +36,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _TRIGGER = re.compile(r"月|年|季度|十[二三四五]五|近期|最近|近日|内|时间|努力")
 _NOT_START = re.compile(r"^(?:开始|起|以来|后|期间|份以来|初|每)")
 _FREQ_BEFORE = re.compile(r"(?:从|自|每|截至|截止|今天是|今天|昨天|前天|上周|上月)[ ]?$")
+_EVENT_REF = re.compile(r"^[^，。；]{0,10}?(?:常务会|全会|大会|会议|会上|讲话|精神|批示|指示)")
 _PAST_EVENT = re.compile(r"^[^，。；]{0,6}?(?:召开|举行|举办|印发|出台|发布)的")
 
 
@@ -144,6 +145,10 @@ def _acceptable(kind: str, m: re.Match[str], norm: str, start: int, end: int) ->
         return False
     if kind in ("md", "ymd") and _PAST_EVENT.match(after):
         return False  # 在5月21日召开的会议上: a past event, not a time limit
+    if kind in ("md", "ymd") and not m.groupdict().get("end") and _EVENT_REF.match(after):
+        return False  # 贯彻3月28日市政府常务会精神: the date names a meeting
+    if kind == "yearend" and after.startswith("了"):
+        return False  # 马上要到年底了: time passing, not a time limit
     g = m.groupdict()
     if kind == "ymd":
         # a bare year is a deadline only with 到/前/底 or when something is to be completed
