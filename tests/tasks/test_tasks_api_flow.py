@@ -167,6 +167,13 @@ def test_speech_to_closed_task(api, demo_url, cli_env, smtp_server, webhook, tmp
     assert FAGAIWEI in cells and "实施意见" in cells
     assert out_xlsx.stat().st_size > 0
     assert dispatcher.get("/api/v1/task-bulletin", params={"period": "2026-12"}).status_code == 200
+    if row["source_speech_id"] == 7:  # the meeting follow-up memo of that speech
+        memo = tmp_path / "督办单.docx"
+        _cli({"DIAODU_DATABASE_URL": demo_url}, "tasks", "memo", "--speech", "7", "--out", str(memo))
+        memo_doc = docx.Document(str(memo))
+        memo_text = "\n".join(p.text for p in memo_doc.paragraphs) + "\n".join(
+            c.text for t in memo_doc.tables for r in t.rows for c in r.cells)
+        assert "全市经济工作会议" in memo_text and FAGAIWEI in memo_text
 
     # 申请办结 → 退回 → 申请办结 → 销号.
     assert reporter.post(f"/api/v1/tasks/{task_id}/actions/request_close",

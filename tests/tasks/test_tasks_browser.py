@@ -83,7 +83,8 @@ def _login(browser, base: str, username: str, viewport: dict):
 
 
 def _field(dialog, key: str, tag: str):
-    return dialog.locator(f'[data-testid="field-{key}"]').locator(f"xpath=descendant-or-self::{tag}").first
+    testid = key if key.startswith("new-") else f"field-{key}"
+    return dialog.locator(f'[data-testid="{testid}"]').locator(f"xpath=descendant-or-self::{tag}").first
 
 
 def _shot(page, name: str, full_page: bool = True) -> None:
@@ -138,6 +139,17 @@ def test_reporter_signs_on_phone_and_dispatcher_sees_ledger(server, browser):
     page.wait_for_selector('[data-testid="ledger"]')
     assert int(page.locator('[data-testid="count-任务总数"]').inner_text()) >= 40
     _shot(page, "ledger")
+    # 新建任务 from the ledger.
+    page.get_by_role("button", name="新建任务").click()
+    dialog = page.locator(".q-dialog").last
+    _field(dialog, "new-content", "textarea").fill("浏览器测试新建任务：完成年度统计核查")
+    dialog.get_by_label("牵头单位").click()
+    page.get_by_role("option", name="市统计局", exact=True).click()
+    dialog.get_by_label("完成时限").fill("2026-12-31")
+    dialog.locator('[data-testid="new-save"]').click()
+    page.wait_for_selector('[data-testid="task-content"]', timeout=15000)
+    assert "完成年度统计核查" in page.locator('[data-testid="task-content"]').inner_text()
+    assert "市统计局" in page.content()
     page.goto(f"{server}/tasks?today=2026-11-24&flag=overdue")
     page.wait_for_selector('[data-testid="ledger"]')
     body = page.locator('[data-testid="ledger"]').inner_text()

@@ -99,6 +99,43 @@ def _action_button(actor, task_id: int, action: lc.Action, *, dense: bool = Fals
     btn.props(props + ("" if not color else f" color={color}"))
 
 
+def _task_form_button(actor, label: str, units: dict, leaders: dict, *, parent_id: int | None = None,
+                      icon: str = "add") -> None:
+    """新建任务 / 分解任务: a dialog that calls create_task or decompose_task (dispatchers)."""
+    with ui.dialog() as dialog, ui.card().classes("w-full").style("max-width:620px"):
+        ui.label(label).classes("text-lg font-semibold")
+        content = ui.textarea("任务内容").props('outlined autogrow data-testid="new-content"').classes("w-full")
+        lead = ui.select(units, label="牵头单位", with_input=True).props("outlined").classes("w-full")
+        assist = ui.select(units, label="配合单位", multiple=True, with_input=True).props(
+            "outlined use-chips").classes("w-full")
+        with ui.row().classes("w-full gap-2 no-wrap"):
+            leader = ui.select({None: "（无）", **leaders}, value=None, label="责任领导").props("outlined").classes("flex-1")
+            deadline = ui.input("完成时限").props("outlined type=date stack-label").classes("flex-1")
+
+        def save() -> None:
+            try:
+                with ctx().db.session(actor) as session:
+                    if parent_id is None:
+                        task = svc.create_task(session, actor, content=content.value or "", lead_unit_id=lead.value,
+                                               assist_unit_ids=assist.value or [], deadline=deadline.value or None,
+                                               leader_person_id=leader.value)
+                    else:
+                        task = svc.decompose_task(session, actor, parent_id, content=content.value or "",
+                                                  lead_unit_id=lead.value, assist_unit_ids=assist.value or [],
+                                                  deadline=deadline.value or None, leader_person_id=leader.value)
+                    new_id = task.id
+            except DiaoduError as exc:
+                ui.notify(exc.message, type="negative", multi_line=True)
+                return
+            dialog.close()
+            ui.navigate.to(f"/tasks/{new_id}")
+
+        with ui.row().classes("w-full justify-end gap-2"):
+            ui.button("取消", on_click=dialog.close).props("flat")
+            ui.button("保存", on_click=save).props('data-testid="new-save"')
+    ui.button(label, icon=icon, on_click=dialog.open).props("outline")
+
+
 def _choices(session, actor):
     units = {u.id: u.name for u in session.scalars(select(Unit).order_by(Unit.sort, Unit.id))}
     leaders = {p.id: p.display for p in session.scalars(select(Person).where(Person.is_leader.is_(True))
@@ -190,6 +227,7 @@ def _ledger(page, request: Request) -> None:
             if actor.role == Role.reporter:
                 ui.link("我的任务 →", "/tasks/mine").classes("text-primary")
             if actor.role in (Role.admin, Role.dispatcher):
+                _task_form_button(actor, "新建任务", units, leaders)
                 ui.button("催办提醒", icon="notifications_active",
                           on_click=lambda: ui.navigate.to("/tasks/reminders")).props("outline")
             if actor.role in (Role.admin, Role.dispatcher, Role.leader):
@@ -291,6 +329,8 @@ def _task(page, task_id: int, today: dt.date) -> None:
                         "files": [(a.id, a.filename, a.size) for a in rep.attachments]},
                 })
             files = [(a.id, a.filename, a.size, a.report_id) for a in task.attachments]
+            is_dispatcher = actor.role in (Role.admin, Role.dispatcher)
+            units, leaders, _meetings = _choices(session, actor) if is_dispatcher else ({}, {}, [])
             can_upload = actor.role in (Role.admin, Role.dispatcher) or (
                 actor.role == Role.reporter and actor.unit_id in {task.lead_unit_id, *[u.id for u in task.assist_units]})
     except DiaoduError as exc:
@@ -322,10 +362,12 @@ def _task(page, task_id: int, today: dt.date) -> None:
                 if info["parent"]:
                     ui.label("上级任务").classes("text-gray-500")
                     ui.link(info["parent"][1][:40], f"/tasks/{info['parent'][0]}")
-            if actions:
+            if actions or is_dispatcher:
                 with ui.row().classes("gap-2 pt-2").props('data-testid="actions"'):
                     for a in actions:
                         _action_button(actor, task_id, a)
+                    if is_dispatcher and info["status"] != "closed":
+                        _task_form_button(actor, "分解任务", units, leaders, parent_id=task_id, icon="account_tree")
         with section("来源"):
             ui.label(f"{info['source_kind']}：{info['title'] or '—'}"
                      + (f"（{info['source_date'].isoformat()}）" if info["source_date"] else "")).classes("text-sm")
