@@ -80,6 +80,9 @@ DEMO_USERS = [
     DemoLogin("tongjiju", Role.reporter, "市统计局"),
 ]
 
+# The leader account is the 常务副市长 (so 我联系的项目 shows his projects).
+DEMO_USER_PERSON = {"lingdao": "李卫东"}
+
 DemoLoader = Callable[[Session, Actor, random.Random], None]
 DEMO_LOADERS: list[tuple[str, DemoLoader]] = []
 
@@ -154,14 +157,16 @@ def load_demo(session: Session, admin_password: str | None = None) -> list[DemoL
         org.create_person(session, actor, name=_name(rng), title="主任" if "委" in name or "办" in name or "室" in name else "局长",
                           unit_id=units[name].id, region_id=city.id, is_leader=False, sort=10 + i)
     del city_gov
+    leaders = {p.name: p for p in org.list_people(session, actor, leaders_only=True)}
     logins = []
     for login in DEMO_USERS:
         password = admin_password if (login.role == Role.admin and admin_password) else DEMO_PASSWORD
         existing = users.get_by_username(session, login.username)
         if existing is None:
+            person = leaders.get(DEMO_USER_PERSON.get(login.username))
             users.create_user(session, actor, username=login.username, password=password, role=login.role,
                               unit_id=units[login.unit].id if login.unit else None,
-                              display_name=_display(login))
+                              display_name=_display(login), person_id=person.id if person else None)
         logins.append(login)
     _discover_loaders()
     for name, loader in DEMO_LOADERS:
@@ -175,6 +180,6 @@ def _name(rng: random.Random) -> str:
 
 
 def _display(login: DemoLogin) -> str:
-    labels = {"admin": "系统管理员", "diaodu": "督查室调度员", "lingdao": "市领导", "jiaxian": "甲县填报员",
+    labels = {"admin": "系统管理员", "diaodu": "督查室调度员", "lingdao": "李卫东（常务副市长）", "jiaxian": "甲县填报员",
               "yixian": "乙县填报员", "fagaiwei": "发改委填报员", "tongjiju": "统计局填报员"}
     return labels.get(login.username, login.username)
