@@ -219,3 +219,13 @@ def test_spaced_ranks_minus_ranges_and_unit_words():
 def test_spaced_month_periods(text, period):
     q = parse(text).figures[0]
     assert q.period == period
+
+
+def test_fractions_halves_and_zero():
+    ex = parse("旅客吞吐量仅恢复到原来的三分之一。去年经济总量3782亿元，不到郑州的一半。库存水田指标已为零，"
+               "建设用地指标也已清零。全年时间已经过去四分之一，要抓好“三排查三清零”。")
+    got = [(q.value, q.measure, q.base) for q in ex.figures if q.unit == ""]
+    assert got[0][0] == pytest.approx(1 / 3) and got[0][1:] == ("ratio", "原来")
+    assert (0.5, "ratio", "郑州") in got
+    assert [q.indicator for q in ex.figures if q.value == 0] == ["库存水田指标", "建设用地指标"]
+    assert len(got) == 4

@@ -194,7 +194,7 @@ def find_quantities(text: str, norm: str, paras: list[tuple[int, int]],
     return targets, figures
 
 
-_QUICK = re.compile(r"[\dXx×*]|第|前|[一二两三四五六七八九十百千](?:个百分点|亿|万元|%|倍|届|次|部|名|家|项|座|批)")
+_QUICK = re.compile(r"[\dXx×*]|第|前|分之|一半|零|[一二两三四五六七八九十百千](?:个百分点|亿|万元|%|倍|届|次|部|名|家|项|座|批)")
 _MATCH_CACHE: dict = {}
 _STARTS_CACHE: dict = {}
 _SENT_END_CACHE: dict = {}
@@ -240,6 +240,30 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         cs = _clause_start(norm, ss, m.start())
         q = _make(text, norm, ss, se, cs, m.end(), _clean_indicator(norm[cs:m.start()]) or "位次", "diff", n, "位",
                   para_period, para_region, m.start())
+        out.append(q)
+        spans.append((m.start(), m.end()))
+    for m in _FRACTION.finditer(norm, ss, se):
+        # 三分之一, 的一半 (ratios); 为零, 清零 (a level of zero)
+        if m.group("zero") or m.group("zero2"):
+            value, measure = 0, "level"
+        elif m.group("half"):
+            value, measure = 0.5, "ratio"
+        else:
+            den, num_ = parse_number(m.group("den")), parse_number(m.group("num"))
+            if not den or num_ is None or num_ > den:
+                continue
+            value, measure = num_ / den, "ratio"
+        cs = _clause_start(norm, ss, m.start())
+        pre = norm[cs:m.start() - (1 if m.group("zero2") else 0)]
+        if "时间" in pre or "时序" in pre:
+            continue  # 全年时间已经过去四分之一: elapsed time, not a figure
+        b = _FRACTION_BASE.search(pre)
+        ind = _clean_indicator(_strip_verb(pre[:b.start()] if b else pre))
+        if not ind and out:
+            ind = out[-1].indicator
+        q = _make(text, norm, ss, se, cs, m.end(), ind, measure, value, "", para_period, para_region, m.start())
+        if b and measure == "ratio":
+            q.base = b.group("b")
         out.append(q)
         spans.append((m.start(), m.end()))
     for m in _RATIO_CHAIN.finditer(norm, ss, se):
@@ -376,6 +400,8 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             last_ind = q.indicator or last_ind
         elif last_ind and (not q.indicator or _RX14.match(q.indicator)):
             q.indicator = last_ind
+        if not q.indicator and last_ind:
+            q.indicator = last_ind  # 不到郑州的一半: the indicator given just before
     _classify(norm, ss, out)
     anchors = sorted(o.anchor for o in out)
     for q in out:
@@ -391,6 +417,9 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
     return out
 
 
+_FRACTION = re.compile(r"(?P<den>[一二三四五六七八九十]|\d{1,3})[ ]?分之[ ]?(?P<num>[一二三四五六七八九十]|\d{1,3})"
+                       r"|(?<=的)(?P<half>一半)|(?:(?<=[为是])|(?<=降至)|(?<=降为))(?P<zero>零)(?![星散碎部件售距基])|(?<=已清)(?P<zero2>零)(?![工”])")
+_FRACTION_BASE = re.compile(r"(?:不到|不足|相当于|占|到|为|是|超过|约)(?P<b>[^，。；、的到为是占于约足]{1,8})的$")
 _RATIO_CHAIN = re.compile(r"(?<![\d.:：])\d+(?:\.\d+)?(?:[ ]?[:：][ ]?\d+(?:\.\d+)?)+(?![\d.]|[ ]?[:：])")
 _RATIO_LEAD = re.compile(r"(比例|比重|结构比?|构成|比)(?:调整为|优化为|为|是|达到)?[ ]?$")
 _RX_NUM = re.compile(r"\d+(?:\.\d+)?")
