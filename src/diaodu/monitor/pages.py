@@ -3,6 +3,8 @@ number opens its provenance and history. Phone-friendly (the heat table scrolls 
 
 from __future__ import annotations
 
+import re
+
 from fastapi import Request
 from nicegui import ui
 
@@ -37,6 +39,11 @@ def _fmt(x, digits=1) -> str:
 
 def _growth(x) -> str:
     return "—" if x is None else f"{x:.1f}%"
+
+
+def _readable(text: str) -> str:
+    """``210898万元以上`` -> ``21.09亿元以上`` for display."""
+    return re.sub(r"(\d{5,}(?:\.\d+)?)万元", lambda m: f"{float(m.group(1)) / 1e4:.2f}亿元", text)
 
 
 def register() -> None:
@@ -168,7 +175,7 @@ class Dashboard:
             bottom = d["peers"] - d["rank"] + 1
             parts.append(f"居第{d['rank']}位" if bottom > 3 else f"居倒数第{bottom}位")
         if d["target"]:
-            parts.append(f"目标{d['target']}")
+            parts.append(f"目标{_readable(d['target'])}")
         if d["completion"] is not None:
             parts.append(f"完成{d['completion']:.1f}%")
         if d["schedule_gap"] is not None and d["schedule_gap"] < 0:
@@ -327,7 +334,7 @@ class Dashboard:
                 b = next((r for r in self.rows if r["observation_id"] == obs_id), None) or {}
                 items = [("累计值", f"{_fmt(d['value'], 2)} {d['unit'] or ''}"), ("同比增速", _growth(d["growth"])),
                          ("计算排名", f"第{b['rank']}位（共{b['peers']}个）" if b.get("rank") else "—"),
-                         ("公布排名", d["published_rank"] or "—"), ("年度目标", b.get("target") or "—"),
+                         ("公布排名", d["published_rank"] or "—"), ("年度目标", _readable(b.get("target") or "—")),
                          ("完成年度目标", f"{b['completion']:.1f}%" if b.get("completion") is not None else "—"),
                          ("差距（百分点）", f"{b['schedule_gap']:+.1f}" if b.get("schedule_gap") is not None else "—"),
                          ("预警", CN[b.get("colour")])]
