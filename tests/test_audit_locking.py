@@ -88,3 +88,21 @@ def test_failed_transaction_leaves_no_audit(demo_db):
     with demo_db.session() as s:
         assert s.scalar(select(Person).where(Person.name == "回滚")) is None
         assert not [r for r in s.scalars(select(AuditLog)) if r.after and r.after.get("name") == "回滚"]
+
+
+def test_deleting_a_referenced_row_is_a_clear_conflict(api):
+    """A region that units still point to cannot be deleted: 409 with a Chinese message, no change."""
+    from diaodu.core.models import Region
+
+    dispatcher = ApiSession(api, "diaodu")
+    with api.app_db.session() as s:
+        town = s.scalar(select(Region).where(Region.name == "丁湖街道"))
+        town_id = town.id
+        s.add(Person(name="街道联系人", region_id=town_id))
+        from diaodu.core.models import Unit
+
+        s.add(Unit(name="丁湖街道办事处", kind="office", region_id=town_id))
+    response = dispatcher.delete(f"/api/v1/regions/{town_id}")
+    assert response.status_code == 409 and "引用" in response.json()["detail"]
+    with api.app_db.session() as s:
+        assert s.get(Region, town_id) is not None

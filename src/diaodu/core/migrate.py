@@ -66,8 +66,9 @@ def revision(message: str, branch: str | None = None, rev_id: str | None = None)
             labelled = [r for r in script.get_revisions("heads") if branch in (r.branch_labels or set())]
             labelled += [r for r in script.walk_revisions() if branch in (r.branch_labels or set())]
             head = f"{branch}@head" if labelled else "0001"
+        new_branch = bool(branch) and head == "0001"
         command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id, head=head,
-                         branch_label=branch if branch and head == "0001" else None)
+                         splice=new_branch, branch_label=branch if new_branch else None)
 
 
 def table_names(url: str) -> list[str]:

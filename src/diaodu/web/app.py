@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from diaodu import __version__
@@ -38,6 +39,11 @@ def create_app(settings: Settings | None = None, with_ui: bool = True) -> FastAP
     @app.exception_handler(DiaoduError)
     async def _domain_error(_request: Request, exc: DiaoduError):
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_request: Request, exc: IntegrityError):
+        log.info("integrity error: %s", exc.orig)
+        return JSONResponse({"detail": "该记录仍被其他数据引用或与已有数据重复，无法完成操作"}, status_code=409)
 
     @app.exception_handler(StaleDataError)
     async def _stale(_request: Request, _exc: StaleDataError):
