@@ -194,7 +194,7 @@ def find_quantities(text: str, norm: str, paras: list[tuple[int, int]],
     return targets, figures
 
 
-_QUICK = re.compile(r"[\dXx×*]|第|前|分之|一半|零|[一二两三四五六七八九十百千](?:个百分点|亿|万元|%|倍|届|次|部|名|家|项|座|批)")
+_QUICK = re.compile(r"[\dXx×*]|第|前|分之|一半|[为是至已]零|[一二两三四五六七八九十百千](?:个百分点|亿|万元|%|倍|届|次|部|名|家|项|座|批)")
 _MATCH_CACHE: dict = {}
 _STARTS_CACHE: dict = {}
 _SENT_END_CACHE: dict = {}
