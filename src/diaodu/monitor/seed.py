@@ -10,6 +10,7 @@ bureau's workbook) so the provenance dialog has something to show.
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -148,6 +149,7 @@ def _correction_history(session: Session, region: Region, ind: Indicator | None)
         return
     early = Observation(region_id=region.id, indicator_id=ind.id, year=LAST[0], month=LAST[1], value=None,
                         unit=None, growth=round((current.growth or 0) + 0.4, 1), source_ref="甲县填报员 手工录入：快报数",
-                        entered_by_id=None, superseded_by_id=current.id)
+                        entered_by_id=None, superseded_by_id=current.id,
+                        created_at=current.created_at - timedelta(days=3))
     session.add(early)
     session.flush()

@@ -495,7 +495,9 @@ def get_observation(session: Session, actor: Actor, obs_id: int) -> dict:
     history = session.scalars(select(Observation).where(
         Observation.region_id == o.region_id, Observation.indicator_id == o.indicator_id,
         Observation.year == o.year, Observation.month == o.month).order_by(Observation.id.desc()))
-    out["history"] = [_obs_dict(h) for h in history]
+    # the current row first, then older versions, newest first
+    out["history"] = [_obs_dict(h) for h in sorted(history, key=lambda h: (h.superseded_by_id is not None,
+                                                                          -h.created_at.timestamp(), -h.id))]
     return out
 
 
