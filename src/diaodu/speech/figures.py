@@ -78,8 +78,7 @@ _REGION = re.compile(r"全市|全县|全省|全区|全州|全国|我市|我县|�
                      r"\*\*|××")
 # a named place in subject position (at a clause start, or after 特别是/其中/比如/目前…):
 # two-character name + 省/市/县/区/镇/乡/州/旗, or a named 开发区/高新区/产业园/工业园
-_PLACE = re.compile(r"(?:(?<![^\s，；。：、（！？“])|(?<=特别是)|(?<=尤其是)|(?<=其中)|(?<=比如)|(?<=例如)|(?<=目前)|"
-                    r"(?<=据了解)|(?<=同时))"
+_PLACE = re.compile(r"(?:^|(?<=[\s，；。：、（！？“])|(?<=[是中如前解时])(?:(?<=特别是|尤其是|据了解)|(?<=其中|比如|例如|目前|同时)))"
                     r"(?!目前|其中|特别是|尤其是|比如|例如|同时|据了解)(?:[\u4e00-\u9fff]{2}[省市县区镇乡州旗]|[\u4e00-\u9fff]{2,4}(?:经济技术开发区|开发区|高新区|产业园|工业园)区?)"
                     r"(?![委政府局办厅院部人党级长城区场民直属辖域内外乡镇里村上])(?!下达|下发|通报|印发|出台|发布|要求)")
 _PAREN_JURIS = re.compile(r"(?:全[国省市县区州]|我[市县区省]|本[市县])$")
@@ -242,7 +241,8 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                   para_period, para_region, m.start())
         out.append(q)
         spans.append((m.start(), m.end()))
-    for m in _FRACTION.finditer(norm, ss, se):
+    has_frac = norm.find("分之", ss, se) >= 0 or norm.find("一半", ss, se) >= 0 or norm.find("零", ss, se) >= 0
+    for m in (_FRACTION.finditer(norm, ss, se) if has_frac else ()):
         # 三分之一, 的一半 (ratios); 为零, 清零 (a level of zero)
         if m.group("zero") or m.group("zero2"):
             value, measure = 0, "level"
@@ -266,7 +266,8 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
             q.base = b.group("b")
         out.append(q)
         spans.append((m.start(), m.end()))
-    for m in _RATIO_CHAIN.finditer(norm, ss, se):
+    has_colon = norm.find(":", ss, se) >= 0 or norm.find("：", ss, se) >= 0
+    for m in (_RATIO_CHAIN.finditer(norm, ss, se) if has_colon else ()):
         # 三次产业结构比为 23.2 : 13.8 : 63.0 — one ratio per term, after a 比/比重/结构 lead
         cs = _clause_start(norm, ss, m.start())
         lead = norm[cs:m.start()]
