@@ -229,3 +229,8 @@ def test_fractions_halves_and_zero():
     assert (0.5, "ratio", "郑州") in got
     assert [q.indicator for q in ex.figures if q.value == 0] == ["库存水田指标", "建设用地指标"]
     assert len(got) == 4
+
+
+def test_autonomous_prefecture_and_league_jurisdictions():
+    ex = parse("上半年，我州地区生产总值增长6.5%，全盟粮食产量达到120万吨。")
+    assert [(q.indicator, q.region) for q in ex.figures] == [("地区生产总值", "我州"), ("粮食产量", "全盟")]
