@@ -215,6 +215,8 @@ def test_spaced_ranks_minus_ranges_and_unit_words():
     ("今年 4 月份固定资产投资增长 5%。", "今年 4 月份"),
     ("前三季度，8 月份成功举办了艺术节，社会消费品零售总额同比增长 8%。", "前三季度"),
     ("一季度增加值较 3 月份提高 2.1 个百分点。", "一季度"),
+    ("第一季度，全市规上工业增加值增长6%。", "第一季度"),
+    ("一至五月，全县财政收入增长3%。", "一至五月"),
 ])
 def test_spaced_month_periods(text, period):
     q = parse(text).figures[0]
