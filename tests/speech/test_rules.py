@@ -236,3 +236,13 @@ def test_fractions_halves_and_zero():
 def test_autonomous_prefecture_and_league_jurisdictions():
     ex = parse("上半年，我州地区生产总值增长6.5%，全盟粮食产量达到120万吨。")
     assert [(q.indicator, q.region) for q in ex.figures] == [("地区生产总值", "我州"), ("粮食产量", "全盟")]
+
+
+@pytest.mark.parametrize("text,indicator", [
+    ("商品房屋销售面积增速（与目标值差额-52.5%）。", "商品房屋销售面积增速"),
+    ("工业投资占全省比重由去年同期的 2.23% 提高至 2.5%。", "工业投资占全省比重"),
+    ("规模工业亏损面由26.4%下降到12%。", "规模工业亏损面"),
+])
+def test_indicator_stops_at_bracket_notes_and_from_to(text, indicator):
+    q = sorted(parse(text).figures, key=lambda q: q.start)[-1]
+    assert q.indicator == indicator

@@ -107,10 +107,13 @@ _NOUN_AFTER = re.compile(r"(?:的)?([^\s，。；、：“”（）\d%]{2,12}?)(
                          r"尚未|已|没有|未|达到|累计|共|投资|获|被|分别|全部|均|占|脱贫|出列)")
 
 
+_BRACKET_NOTE = re.compile(r"(?:与|其中|同比|比|较|差额|[-—]|[ ]*$)")
+_FROM_TO = re.compile(r"由[^，。；]{0,20}?(?:提高|提升|下降|降低|增长|增加|减少|上升|回落|扩大|缩小|收窄)(?:到|至|为)?[ ]?$")
 _LEAD_CTX = re.compile(rf"^(?:{_PERIOD.pattern}|全市|全县|全省|全区|全国|我市|我县|我区|本市|本县|我省|我城区|全城区|全镇|全乡|我镇|我乡|全州|我州|全旗|我旗|全盟|我盟|，| )+")
 
 
 def _clean_indicator(pre: str) -> str:
+    pre = _FROM_TO.sub("", pre.rstrip("-— "))
     pre = _RX0.sub("", pre)
     pre = _RX1.sub("", pre)
     pre = _RX2.sub("", pre)
@@ -118,7 +121,10 @@ def _clean_indicator(pre: str) -> str:
         pre = _LEAD_CTX.sub("", pre)
         pre = _LEAD_STRIP.sub("", pre)
         pre = _TAIL_STRIP.sub("", pre)
-    return pre.strip(" ，、：（")
+    k = pre.rfind("（")
+    if k > 0 and "）" not in pre[k:] and _BRACKET_NOTE.match(pre, k + 1):
+        pre = pre[:k]  # 增速（与目标值差额-2.7%）: the value sits in the bracket
+    return pre.strip(" ，、：（").rstrip("-—“")
 
 
 WINDOW = 160  # no look-back goes further than this, which keeps the time linear
@@ -368,6 +374,8 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
                 owner = text[own.start():own.end()]
                 if prev_indicator:
                     ind = prev_indicator
+        if len(ind) == 1 and ind in "从省市县区国率环了的是在和与及或等" and prev_indicator:
+            ind = prev_indicator  # 从, 省, 率: a stray character is no indicator
         if not ind:
             if prev is not None and (respective or norm[cs - 1:cs] in "、，"):
                 ind = prev_indicator
