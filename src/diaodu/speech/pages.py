@@ -10,7 +10,7 @@ import re
 from urllib.parse import quote
 
 from fastapi import Request
-from nicegui import ui
+from nicegui import run, ui
 
 from diaodu.core import org
 from diaodu.core.errors import DiaoduError
@@ -313,28 +313,38 @@ def register() -> None:  # noqa: C901 - page functions with their handlers
                         v = (date.value or "").strip()
                         return dt.date.fromisoformat(v) if v else None
 
-                    def store(**kw):
+                    def create(kw: dict, when, name) -> int:
+                        with ctx().db.session(actor) as session:
+                            speech = svc.create_speech(session, actor, meeting_date=when, title=name, **kw)
+                            return speech.id
+
+                    async def store(**kw):
                         try:
-                            with ctx().db.session(actor) as session:
-                                speech = svc.create_speech(session, actor, meeting_date=meeting_date(),
-                                                           title=title.value or None, **kw)
-                                sid = speech.id
+                            when = meeting_date()
+                        except ValueError:
+                            ui.notify("会议日期格式不正确，应为 YYYY-MM-DD", type="negative")
+                            return
+                        spinner.set_visibility(True)
+                        try:
+                            # Parsing a long speech takes a moment: keep the event loop free.
+                            sid = await run.io_bound(create, kw, when, title.value or None)
                         except DiaoduError as exc:
                             _error(exc)
                             return
-                        except ValueError:
-                            ui.notify("会议日期格式不正确", type="negative")
-                            return
+                        finally:
+                            spinner.set_visibility(False)
                         ui.navigate.to(f"/speech/{sid}")
 
                     async def on_upload(e):
                         data = await e.file.read()
-                        store(data=data, filename=e.file.name)
+                        await store(data=data, filename=e.file.name)
 
                     with ui.row().classes("w-full items-center gap-3 flex-wrap"):
                         ui.button("解析粘贴的讲话", icon="auto_awesome",
                                   on_click=lambda: store(text=text.value or "")).props(
                             'unelevated no-caps data-testid="speech-parse"')
+                        spinner = ui.spinner(size="md")
+                        spinner.set_visibility(False)
                         ui.label("或").classes("text-gray-500")
                         ui.upload(label="上传讲话文件并解析（.txt / .docx）", auto_upload=True, max_files=1,
                                   max_file_size=svc.MAX_BYTES, on_upload=on_upload,
