@@ -246,3 +246,18 @@ def test_autonomous_prefecture_and_league_jurisdictions():
 def test_indicator_stops_at_bracket_notes_and_from_to(text, indicator):
     q = sorted(parse(text).figures, key=lambda q: q.start)[-1]
     assert q.indicator == indicator
+
+
+@pytest.mark.parametrize("text,value", [
+    ("去年实现8.6%增长。", 8.6),
+    ("固定资产投资增幅较大（23.7%）。", 23.7),
+    ("空气质量优良率 89.6%，整体提升 6.8 %。", 6.8),
+])
+def test_growth_written_after_or_around_the_value(text, value):
+    q = [q for q in parse(text).figures if q.value == value][0]
+    assert q.measure == "growth"
+
+
+def test_share_in_brackets_stays_a_ratio():
+    q = parse("三产增加值比目标（11.0%）低。").figures[0]
+    assert q.measure == "ratio"

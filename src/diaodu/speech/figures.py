@@ -29,7 +29,9 @@ _RX16 = re.compile(r"^城乡居民(.+)$")
 _RX17 = re.compile(r"[、和]")
 _RX18 = re.compile(r"^[\d.]+|[\d.]+[ ]?(?:个百分点|%|个|亿|万)")
 _RX19 = re.compile(r"相差")
-_RX20 = re.compile(r"(同比|比上年|比去年)?(增长|增加|提高|上升|增速为|增速达|增速|增幅为?|下降|减少|回落|下滑|降低|负增长|回升|增|降|减)了?[ ]?(?:达到?|为)?[ ]?$")
+_GROWTH_AFTER = re.compile(r"(?:左右|以上)?的?(?:增速|增长|增幅)")
+_GROWTH_WORD = re.compile(r"增长|增幅|增速|回升|提升|增加(?!值)|下降|降幅")
+_RX20 = re.compile(r"(同比|比上年|比去年)?(增长|增加|提高|提升|上升|增速为|增速达|增速|增幅为?|下降|减少|回落|下滑|降低|负增长|回升|增|降|减)了?[ ]?(?:达到?|为)?[ ]?$")
 _RX21 = re.compile(r"下降|减少|回落|下滑|降低|负增长|降|减")
 _RX22 = re.compile(r"(增长|增|下降|降|减少|回落|下滑)(?:幅度|幅)(?:达到?|为)?[ ]?$")
 _RX23 = re.compile(r"(?:相差|差了?|欠|缺口|高于|低于|(?<![至])多|(?<![至减])少|超出|落后|短收)[^，。；]{0,4}$")
@@ -321,6 +323,13 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         cs = _clause_start(norm, ss, m.start())
         pre_txt = norm[cs:ns]
         measure, sign = _measure(norm, cs, ns, unit, pre_txt)
+        if unit == "%" and measure == "ratio" and not _RATIO_WORD.search(pre_txt):
+            if _GROWTH_AFTER.match(norm, m.end()) or (
+                    norm[ns - 1:ns] == "（" and _GROWTH_WORD.search(pre_txt)):
+                measure = "growth"  # 8.6%增长, X%左右增速, 增幅较大（23.7%）
+            elif (norm[ns - 1:ns] == "（" and prev is not None and prev.unit == "%"
+                  and _PAREN_JURIS.search(norm, max(cs, ns - 8), ns - 1)):
+                measure = prev.measure  # 增长96.8%，高于全国（29.2%）
         cont = prev is not None and _RX7.fullmatch(norm[prev.end:m.start()]) is not None
         if cont and not _RX8.search(norm[prev.end:ns]):
             measure, sign = prev.measure, (-1 if (prev.value or 0) < 0 else 1)
