@@ -261,3 +261,20 @@ def test_growth_written_after_or_around_the_value(text, value):
 def test_share_in_brackets_stays_a_ratio():
     q = parse("三产增加值比目标（11.0%）低。").figures[0]
     assert q.measure == "ratio"
+
+
+@pytest.mark.parametrize("text,indicator,measure", [
+    ("我们年初制定GDP增长目标是8.8%。", "GDP", "growth"),
+    ("确保二季度末生猪累计出栏达到10万头以上。", "生猪累计出栏", "level"),
+    ("年底前完成种植鲜切花 400 亩以上。", "种植鲜切花", "level"),
+    ("注册资本今年要力争做到 8 个亿。", "注册资本", "level"),
+])
+def test_target_indicator_boundaries(text, indicator, measure):
+    q = (parse(text).targets + parse(text).figures)[0]
+    assert indicator in q.indicator and q.measure == measure
+    assert not q.indicator.endswith(("做到", "末", "前", "年内"))
+
+
+def test_list_in_brackets_does_not_cut_the_clause():
+    q = parse("全县生猪（肉猪、仔猪）累计出栏 10 万头。").figures[0]
+    assert q.quote.startswith("生猪（肉猪、仔猪）") or q.quote.startswith("全县生猪")

@@ -29,6 +29,7 @@ _RX16 = re.compile(r"^城乡居民(.+)$")
 _RX17 = re.compile(r"[、和]")
 _RX18 = re.compile(r"^[\d.]+|[\d.]+[ ]?(?:个百分点|%|个|亿|万)")
 _RX19 = re.compile(r"相差")
+_GROWTH_GOAL = re.compile(r"(?:增长|增速)的?(?:预期|年度)?目标(?:是|为|定为)?[ ]?$")
 _GROWTH_AFTER = re.compile(r"(?:左右|以上)?的?(?:增速|增长|增幅)")
 _GROWTH_WORD = re.compile(r"增长|增幅|增速|回升|提升|增加(?!值)|下降|降幅")
 _RX20 = re.compile(r"(同比|比上年|比去年)?(增长|增加|提高|提升|上升|增速为|增速达|增速|增幅为?|下降|减少|回落|下滑|降低|负增长|回升|增|降|减)了?[ ]?(?:达到?|为)?[ ]?$")
@@ -97,14 +98,14 @@ _BASE_BEFORE = re.compile(r"(?:居|位居|排|排名|在|于|高于|低于|占|�
 _AWARD_BEFORE = re.compile(r"(?:获得|荣获|获评|评为|入选|授予|命名为?|获|“|”)$")
 _BASE_AFTER = re.compile(r"^(?:平均|比重|第|前|倒数|同期|排|的比重|总量的)")
 _CMP_BEFORE = re.compile(r"(?:比|较|同比|与|相比|超过|高于|低于|于)$")
-_LEAD_STRIP = re.compile(r"^(?:尤其|务必|然而|还有|加上|对于|我们|据预测|据了解|预测|有望|连续|先后|圆满|顺利|全面|之前|特别要对|特别要|加快|其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
+_LEAD_STRIP = re.compile(r"^(?:到年底|到年末|年底前|年末前|年底|年末|末前|末|底前|底|尤其|务必|然而|还有|加上|对于|我们|据预测|据了解|预测|有望|连续|先后|圆满|顺利|全面|之前|特别要对|特别要|加快|其中|同时|而且|而|但是|但|并且|并|和|及|以及|分别|另外|此外|特别是|尤其是|"
                          r"全市|全县|全省|全区|全国|我市|我县|我区|本市|共|总计|合计|累计|完成|实现|拥有|"
                          r"新增|达到|达|有|已经|已|目前|当前|要|将|力争|确保|争取|计划|预计|预期|的|在|把|使|让|"
                          r"通过|围绕|今年|去年|全年|，|、|：| )+")
 _TAIL_STRIP = re.compile(r"(?:控制在|保持在|稳定在|在|同比|比上年|比去年|分别|实现|完成|达到|达|为|是|共|仅为|仅|只有|已|已经|还|要|的|"
                          r"累计|总共|总计|合计|有|占|均|都|也|又|再|将|(?<!许)可|能|就|突破|超过|不低于|至少|控制在|"
                          r"只|约|近|增长|增速|增幅|提高|上升|下降|减少|回落|较|比|还不到|不到|还剩|剩下|剩|恢复|有望保持|保持|推出了?|"
-                         r"整体提升|提升|未|没有|尚未|仍|或|尚| )+$")
+                         r"整体提升|提升|未|没有|尚未|仍|或|尚|力争做到|做到|扩大到|增加到|提高到|逐步|提出|年内|年底前|全部| )+$")
 _NOUN_AFTER = re.compile(r"(?:的)?([^\s，。；、：“”（）\d%]{2,12}?)(?=[，。；、：）\d ]|$|和|及|以上|等|完成|实现|建成|开工|"
                          r"尚未|已|没有|未|达到|累计|共|投资|获|被|分别|全部|均|占|脱贫|出列)")
 
@@ -321,10 +322,15 @@ def _sentence_quantities(text, norm, ss, se, para_period, para_region) -> list[Q
         if unit == "个" and _RX6.match(norm[m.end():m.end() + 40]):
             unit = "个百分点"
         cs = _clause_start(norm, ss, m.start())
+        close = norm.find("）", cs, ns)
+        if close >= 0 and norm.find("（", cs, close) < 0:
+            k = norm.rfind("（", max(ss, cs - WINDOW), cs)
+            if k >= 0:  # 生猪（肉猪、仔猪）累计出栏: a list inside brackets does not end the clause
+                cs = _clause_start(norm, ss, k, "，；：。\n！？")
         pre_txt = norm[cs:ns]
         measure, sign = _measure(norm, cs, ns, unit, pre_txt)
         if unit == "%" and measure == "ratio" and not _RATIO_WORD.search(pre_txt):
-            if _GROWTH_AFTER.match(norm, m.end()) or (
+            if _GROWTH_AFTER.match(norm, m.end()) or _GROWTH_GOAL.search(pre_txt) or (
                     norm[ns - 1:ns] == "（" and _GROWTH_WORD.search(pre_txt)):
                 measure = "growth"  # 8.6%增长, X%左右增速, 增幅较大（23.7%）
             elif (norm[ns - 1:ns] == "（" and prev is not None and prev.unit == "%"
