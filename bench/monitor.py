@@ -112,19 +112,34 @@ def time_board(db: Database, year: int, month: int, region: str | None = None, r
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    ap.add_argument("--keep", action="store_true", help="do not drop the scratch database")
+    ap.add_argument("--keep", action="store_true", help="do not drop the scratch database (its name is printed)")
+    ap.add_argument("--reuse", metavar="NAME", help="reuse a scratch database kept by an earlier --keep run "
+                    "(migrated to head, not reloaded; implies --keep)")
     args = ap.parse_args()
-    name = f"diaodu_bench_monitor_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    keep = args.keep or bool(args.reuse)
+    name = args.reuse or f"diaodu_bench_monitor_{uuid.uuid4().hex[:8]}"
+    if not args.reuse:
+        with psycopg.connect(args.admin_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
     url = _sa_url(args.admin_url, name)
     db = None
     try:
         t = time.perf_counter()
         migrate.upgrade(url)
-        rows = load(url, random.Random(4))
-        print(f"loaded {rows:,} observations (150 regions × {N_INDICATORS} indicators × {len(YEARS)} years × 12 months) "
-              f"in {time.perf_counter() - t:.1f} s")
+        if args.reuse:
+            with psycopg.connect(url, autocommit=True) as conn:
+                # drop what an earlier run's import added, so the import is timed on a fresh tree again
+                conn.execute("DELETE FROM monitor_observation WHERE region_id IN "
+                             "(SELECT id FROM region WHERE name NOT LIKE '示例%')")
+                conn.execute("DELETE FROM monitor_import")
+                conn.execute("DELETE FROM region WHERE name NOT LIKE '示例%'")
+            print(f"reusing {name} (not reloaded)")
+        else:
+            rows = load(url, random.Random(4))
+            print(f"loaded {rows:,} observations (150 regions × {N_INDICATORS} indicators × {len(YEARS)} years × 12 months) "
+                  f"in {time.perf_counter() - t:.1f} s")
+        if keep:
+            print(f"scratch database kept: {name} (rerun with --reuse {name}; drop it when done)")
         db = Database(url)
         for label, region in (("whole province", None), ("one city (示例3市)", "示例3市")):
             p50, p95, n = time_board(db, 2025, 6, region)
@@ -150,7 +165,7 @@ def main() -> None:
     finally:
         if db is not None:
             db.dispose()
-        if not args.keep:
+        if not keep:
             with psycopg.connect(args.admin_url, autocommit=True) as admin:
                 admin.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}"')

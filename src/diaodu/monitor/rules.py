@@ -139,6 +139,24 @@ def competition_rank(
     return result
 
 
+def group_ranks(values: list[Number], *, direction: int = 1, precision: int = 1) -> list[int]:
+    """``competition_rank`` for a list of non-None values, by sorting instead of comparing all pairs
+    (the board ranks thousands of peer groups per call): same rounding, same "1224" ties."""
+    if direction not in (1, -1):
+        raise ValueError("direction must be +1 or -1")
+    rounded = [round_half_up(v, precision) for v in values]
+    order = sorted(range(len(rounded)), key=rounded.__getitem__, reverse=direction == 1)
+    ranks = [0] * len(rounded)
+    prev = None
+    rank = 0
+    for pos, i in enumerate(order):
+        v = rounded[i]
+        if pos == 0 or v != prev:
+            rank, prev = pos + 1, v
+        ranks[i] = rank
+    return ranks
+
+
 def rank_from_bottom(rank: int | None, n: int) -> int | None:
     """Position counted from the bottom for a top-down rank: ``n - rank + 1`` (1 = last).
 

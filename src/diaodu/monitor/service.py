@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from diaodu.core import org, policy
@@ -34,7 +35,7 @@ from diaodu.core.errors import Forbidden, NotFound, ValidationFailed
 from diaodu.core.models import Region, RegionAlias, Role
 from diaodu.monitor import catalogue as cat
 from diaodu.monitor import rules
-from diaodu.monitor.board import AGGREGATE_REGIONS, build_board
+from diaodu.monitor.board import AGGREGATE_REGIONS, _target_text, build_board
 from diaodu.monitor.board import Target as PureTarget
 from diaodu.monitor.importer import parse_file, summary_lines
 from diaodu.monitor.models import ImportBatch, Indicator, Observation, Target
@@ -585,20 +586,175 @@ def parse_period_arg(text: str) -> tuple[int, int]:
     return p
 
 
+def _focus(session: Session, regions: dict[int, _RegionInfo], region: str | int | None) -> set[int] | None:
+    if region in (None, ""):
+        return None
+    r = session.get(Region, int(region)) if isinstance(region, int) or str(region).isdigit() else \
+        org.resolve_region(session, str(region))
+    if r is None:
+        rid = RegionMatcher(session).match(str(region))
+        r = session.get(Region, rid) if rid else None
+    if r is None:
+        raise NotFound(f"地区“{region}”不存在")
+    return {r.id} | {x.id for x in regions.values() if x.parent_id == r.id}
+
+
+_BOARD_COLS = (Observation.id, Observation.region_id, Observation.indicator_id, Observation.month,
+               Observation.value, Observation.unit, Observation.growth, Observation.published_rank,
+               Observation.source_ref)
+
+
+def _latest_rows(session: Session, cols: tuple, year: int, month: int,
+                 region_ids: set[int] | None) -> list[tuple]:
+    """The latest current observation of each region × indicator with month in
+    [month − BOARD_LAG, month]; ``cols`` must start with id, region_id, indicator_id, month.
+    PostgreSQL picks it with DISTINCT ON (only the rows the board uses cross the wire);
+    elsewhere the window is loaded and reduced here."""
+    stmt = select(*cols).where(Observation.year == year, Observation.month >= max(1, month - BOARD_LAG),
+                               Observation.month <= month, Observation.superseded_by_id.is_(None))
+    if region_ids is not None:
+        stmt = stmt.where(Observation.region_id.in_(sorted(region_ids)))
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.ext(distinct_on(Observation.region_id, Observation.indicator_id)).order_by(
+            Observation.region_id, Observation.indicator_id, Observation.month.desc(), Observation.id)
+        return conn.execute(stmt).all()
+    out: dict[tuple[int, int], tuple] = {}
+    for r in conn.execute(stmt):
+        k = (r[1], r[2])
+        o = out.get(k)
+        if o is None or r[3] > o[3]:
+            out[k] = r
+    return list(out.values())
+
+
 def board(session: Session, actor: Actor, year: int, month: int, region: str | int | None = None) -> dict:
-    """Board rows for the period: one per region × indicator (see docs/monitor.md)."""
+    """Board rows for the period: one per region × indicator (see docs/monitor.md).
+
+    The same result as ``board_reference`` (``build_board`` per scope) computed on plain rows:
+    only the latest observation per cell for this month and the previous one is fetched, ranks
+    are computed per peer group by sorting, targets and their texts are looked up once."""
     _check_period(year, month)
     regions = _regions(session)
-    focus: set[int] | None = None
-    if region not in (None, ""):
-        r = session.get(Region, int(region)) if isinstance(region, int) or str(region).isdigit() else \
-            org.resolve_region(session, str(region))
-        if r is None:
-            rid = RegionMatcher(session).match(str(region))
-            r = session.get(Region, rid) if rid else None
-        if r is None:
-            raise NotFound(f"地区“{region}”不存在")
-        focus = {r.id} | {x.id for x in regions.values() if x.parent_id == r.id}
+    focus = _focus(session, regions, region)
+    inds = {r[0]: r for r in session.execute(select(
+        Indicator.id, Indicator.code, Indicator.name, Indicator.unit, Indicator.kind, Indicator.direction,
+        Indicator.precision, Indicator.sort))}
+    peers = peer_map(regions)
+    roots = set(peers.values())
+    scope_of = {rid: _scope_of(rid, regions, peers, roots) for rid in regions}
+    wanted: set[int] | None = None
+    if focus is not None:
+        scopes = {scope_of[f] for f in focus}
+        wanted = {rid for rid, sc in scope_of.items() if sc in scopes}
+    current = [r for r in _latest_rows(session, _BOARD_COLS, year, month, wanted)
+               if r[1] in regions and r[2] in inds]
+    # ranks: peers (county-level children) of one scope, same indicator and same (own) period
+    groups: dict[tuple[int, int, int], list[tuple]] = defaultdict(list)
+    for r in current:
+        if r[6] is not None and r[1] in peers:
+            groups[(peers[r[1]], r[2], r[3])].append(r)
+    ranks: dict[int, tuple[int, int]] = {}  # observation id -> (rank, peers)
+    for (_scope, iid, _m), obs in groups.items():
+        if len(obs) < 2:
+            continue
+        ind = inds[iid]
+        n = len(obs)
+        for r, rk in zip(obs, rules.group_ranks([r[6] for r in obs], direction=ind[5], precision=ind[6])):
+            ranks[r[0]] = (rk, n)
+    prev_ranks: dict[tuple[int, int], int] = {}
+    if month > 1 and ranks:
+        pgroups: dict[tuple[int, int, int], list[tuple]] = defaultdict(list)
+        cols = (Observation.id, Observation.region_id, Observation.indicator_id, Observation.month, Observation.growth)
+        for r in _latest_rows(session, cols, year, month - 1, wanted):
+            if r[4] is not None and r[1] in peers and r[2] in inds and r[1] in regions:
+                pgroups[(peers[r[1]], r[2], r[3])].append(r)
+        for (_scope, iid, _m), obs in pgroups.items():
+            if len(obs) < 2:
+                continue
+            ind = inds[iid]
+            for r, rk in zip(obs, rules.group_ranks([r[4] for r in obs], direction=ind[5], precision=ind[6])):
+                prev_ranks[(r[1], iid)] = rk
+    # targets of the year: the assigned one when both exist (build_board(prefer_own_target=False))
+    tmap: dict[tuple[int, int], tuple] = {}
+    for t in session.execute(select(
+            Target.region_id, Target.indicator_id, Target.kind, Target.value, Target.qualifier, Target.unit,
+            Target.rank_keep, Target.rank_strive, Target.origin).where(Target.year == year)):
+        if t[2] not in ("growth", "level") or t[3] is None or t[1] not in inds:
+            continue
+        k = (t[0], t[1])
+        own = t[8] == "own"
+        if k not in tmap or not own:
+            ind = inds[t[1]]
+            pt = PureTarget(str(t[0]), ind[1], year, t[2], t[3], t[4] if t[4] in QUALIFIERS else ">=", t[5],
+                            t[6], t[7], "own" if own else "assigned")
+            tmap[k] = (pt, _target_text(pt, ind[3] or ""))
+    th = rules.WarningThresholds()
+    red_gap, yellow_gap, red_bottom, yellow_bottom = th.red_gap, th.yellow_gap, th.red_bottom, th.yellow_bottom
+    periods = {m: f"{year:04d}-{m:02d}" for m in range(1, 13)}
+    out: list[dict] = []
+    for r in current:
+        oid, rid, iid, m, value, unit, growth = r[0], r[1], r[2], r[3], r[4], r[5], r[6]
+        ind = inds[iid]
+        scope = scope_of[rid]
+        rank, n = ranks.get(oid, (None, None))
+        comp = gap = None
+        rank_keep = target_text = None
+        tt = tmap.get((rid, iid))
+        if tt is not None:
+            t, target_text = tt
+            rank_keep = t.rank_keep
+            if t.kind == "level" and value is not None and ind[4] == "flow":
+                try:
+                    v = convert(value, unit, t.unit or (ind[3] or ""))
+                except ValueError:
+                    v = None
+                if v is not None:
+                    c = rules.completion(v, t.value)
+                    comp = None if c is None else round(c * 100, 2)
+                    g = rules.schedule_gap(v, t.value, m)
+                    gap = None if g is None else g
+            elif t.kind == "growth" and growth is not None:
+                gap = rules.growth_gap(growth, t.value)
+                if ind[5] == -1 and gap is not None:
+                    gap = -gap
+        # rules.warning_colour, inlined (18,000 calls for the province)
+        colour = None
+        if gap is not None:
+            colour = "red" if gap < red_gap else "yellow" if gap < yellow_gap else "green"
+        if rank is not None and n and colour != "red":
+            fb = n - rank + 1
+            rc = "red" if fb <= red_bottom else "yellow" if fb <= yellow_bottom or (
+                rank_keep is not None and rank > rank_keep) else "green"
+            if colour is None or _COLOUR_ORDER[rc] > _COLOUR_ORDER[colour]:
+                colour = rc
+        prev = prev_ranks.get((rid, iid)) if rank is not None else None
+        out.append({"region": regions[rid].name, "indicator": ind[2], "period": periods[m], "value": value,
+                    "unit": unit, "growth": growth, "rank": rank, "published_rank": r[7],
+                    "rank_change": None if prev is None or rank is None else prev - rank,
+                    "target": target_text, "completion": comp,
+                    "schedule_gap": None if gap is None else round(gap, 2), "colour": colour, "source": r[8],
+                    "region_id": rid, "indicator_code": ind[1], "indicator_id": iid, "observation_id": oid,
+                    "peers": n, "scope_id": scope, "is_total": rid == scope})
+    if focus is not None:
+        out = [d for d in out if d["region_id"] in focus]
+    sort_ind = {iid: (r[7], iid) for iid, r in inds.items()}
+    rsort = {rid: x.sort for rid, x in regions.items()}
+    out.sort(key=lambda d: (sort_ind[d["indicator_id"]], d["scope_id"], not d["is_total"],
+                            rsort[d["region_id"]], d["region_id"]))
+    return {"period": f"{year:04d}-{month:02d}", "rows": out}
+
+
+_COLOUR_ORDER = {"green": 0, "yellow": 1, "red": 2}
+
+
+def board_reference(session: Session, actor: Actor, year: int, month: int,
+                    region: str | int | None = None) -> dict:
+    """The board through the pure ``build_board`` (one ParsedObservation per row): slow, kept as the
+    reference that ``board`` must match exactly (tests/monitor/test_monitor_board_fast.py)."""
+    _check_period(year, month)
+    regions = _regions(session)
+    focus = _focus(session, regions, region)
     ind_rows = list(session.scalars(select(Indicator)))
     inds = {r.id: r for r in ind_rows}
     codes = {r.id: r.code for r in ind_rows}
