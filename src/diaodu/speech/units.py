@@ -43,6 +43,10 @@ _COLLECTIVE = (r"(?:各|有关|相关|全市各|全县各)(?:县（市、区）|
                r"|各级[^\s、，。；等]{1,4}部门")
 _NH = rf"(?:{_NC}|和(?=[^{_LEVEL}]))"  # 和 may sit inside a name: 省经济和信息化厅, 住房和城乡建设局
 _ORGAN = rf"(?:[X×*]{{1,3}}{_NH}{{1,12}}(?:{_STRONG})|[{_LEVEL}]{_NH}{{0,16}}(?:{_STRONG}|{_WEAK})|{_NC}{{1,12}}(?:{_STRONG}))"
+# 县、区要… / …等部门和县、区要…: bare level characters coordinated as a subject
+_BARE_LEVELS = r"(?<![^\s，；：。和及])[县区市](?:、[县区市])+(?=[和及]|要|必须|务必|[，,](?:要|必须))"
+_BARE_LEVELS_RX = re.compile(r"^[县区市](?:、[县区市])+$")
+_BARE_AFTER = re.compile(r"等(?:部门|单位)[和及]([县区市](?:、[县区市])+)(?=要|必须|务必)")
 _ENDS_STRONG = re.compile(rf"(?:{_STRONG})$")
 
 
@@ -59,7 +63,7 @@ def split_he(tok: str) -> list[str]:
 @lru_cache(maxsize=None)
 def _token_re() -> re.Pattern[str]:
     lex = "|".join(sorted((re.escape(x) for x in organs()), key=len, reverse=True))
-    return re.compile(rf"{_COLLECTIVE}|{_ORGAN}|{lex}")
+    return re.compile(rf"{_BARE_LEVELS}|{_COLLECTIVE}|{_ORGAN}|{lex}")
 _SEP = re.compile(r"[、，,]|和|及|以及|与|、以及")
 _BAD_END = re.compile(r"(?:各级干部|干部|部署|部分|部位|局面|室内|会上|会后|全部|内部|外部|大部|局部|本部|总部|会议|机会|社会|大会|协会|学会|都会|"
                       r"以来|以上|以下|方面|工作|问题|项目|企业|时候|办法|上下|镇上|乡下|全乡|全镇|一部|各部|"
@@ -73,7 +77,8 @@ _BAD_START = re.compile(r"^(?:各牵头|各责任|牵头|承担|全市|全县|�
 _OBJECT_BEFORE = re.compile(r"(?:与|向|对|给|同|跟|和|配合|协调|联系|会同|商|报|请示|督促|指导|支持|帮助|推动|邀请|"
                             r"组织|通过|协助|衔接|对接|依托|加强|积极|争取|成立|设立|组建|建立|经|由于|在|把|将|"
                             r"发挥|充分发挥|落实|服务|服务于|助力|指导|报请|提请|报送|上报|到|去|赴)$")
-_ACTING_AFTER = re.compile(r"(?:各级各部门|各部门|各单位)?(?:[、和及与][^\s，。；、]{1,8}?)*(?:等(?:部门|单位|[^\s，。；]{0,4}(?:部门|单位))?)?[ ]?"
+_ACTING_AFTER = re.compile(r"(?:各级各部门|各部门|各单位)?(?:[、和及与][^\s，。；、]{1,8}?)*(?:等(?:部门|单位|[^\s，。；]{0,4}(?:部门|单位))?)?"
+                           r"(?:[和及][县区市](?:、[县区市])*)?[ ]?"
                            r"(?:近期|近日|下一步|会后|随后|马上|本周|下周|本月|下月|今后|[，,](?=要|必须|务必))?"
                            r"(?:也|都|还|就|则|更|尤其|特别)?(?:要|必须|务必|须|需|需要|应|应当|将|负责|牵头|"
                            r"配合|会同|联合|共同|抓紧|加快|立即|尽快|迅速|进一步|切实|认真|全力|积极|继续|主动|"
@@ -166,7 +171,10 @@ def find_units(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
                     nxt = _token_re().match(norm, sep.end(), end) if sep else None
                     if not nxt:
                         break
-                    names.extend(n for n in map(_clean, split_he(nxt.group())) if n)
+                    if _BARE_LEVELS_RX.match(nxt.group()):
+                        names.extend(nxt.group().split("、"))
+                    else:
+                        names.extend(n for n in map(_clean, split_he(nxt.group())) if n)
                     ge = nxt.end()
                 if _ACTING_AFTER.match(norm, ge):
                     out.extend((m.start(), ge, n) for n in names)
@@ -238,11 +246,20 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
         if k == 0 or not _RX3.match(norm[k - 1]) or norm[k - 1] in "由请和":
             parts = pre + parts
             gs = k
+    tail = _BARE_AFTER.match(norm, ge, end)
+    if tail:  # 市人社局等部门和县、区要
+        parts.append(tail.group(1))
+        ge = tail.end()
     split: list[str] = []
+    bare: set[str] = set()
     for p in parts:
+        if _BARE_LEVELS_RX.match(p):
+            split.extend(p.split("、"))
+            bare.update(p.split("、"))
+            continue
         j = _JOINED.match(p)
         split.extend([j.group(1), j.group(2)] if j else [p])
-    names = [n for n in (_clean(p) for p in _split_group(split)) if n]
+    names = [n for n in (p if p in bare else _clean(p) for p in _split_group(split)) if n]
     # unprefixed short names must be in the lexicon or carry a strong suffix
     names = [n for n in names if n[0] in _LEVEL or n.startswith(("各", "有关", "相关", "X", "×", "*")) or n in lex
              or re.search(rf"(?:{_STRONG})$", _RX4.sub("", n)) and len(n) >= 3]
