@@ -61,6 +61,11 @@ class Observation(Base):
         Index("ix_monitor_observation_period", "year", "region_id", "month", "indicator_id",
               postgresql_include=["id", "value", "unit", "growth", "published_rank", "superseded_by_id",
                                   "source_ref"]),
+        # The board fetches one month for all regions (and a narrow window before it): with month
+        # second that is one contiguous index range instead of a filter over the whole year.
+        Index("ix_monitor_observation_month", "year", "month", "region_id", "indicator_id",
+              postgresql_include=["id", "value", "unit", "growth", "published_rank", "superseded_by_id",
+                                  "source_ref"]),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="RESTRICT"), index=True)

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from diaodu.core import org, policy
@@ -607,25 +606,60 @@ _BOARD_COLS = (Observation.id, Observation.region_id, Observation.indicator_id, 
 def _latest_rows(session: Session, cols: tuple, year: int, month: int,
                  region_ids: set[int] | None) -> list[tuple]:
     """The latest current observation of each region × indicator with month in
-    [month − BOARD_LAG, month]; ``cols`` must start with id, region_id, indicator_id, month.
-    PostgreSQL picks it with DISTINCT ON (only the rows the board uses cross the wire);
-    elsewhere the window is loaded and reduced here."""
+    [month − BOARD_LAG, month]; ``cols`` must start with id, region_id, indicator_id, month."""
     stmt = select(*cols).where(Observation.year == year, Observation.month >= max(1, month - BOARD_LAG),
                                Observation.month <= month, Observation.superseded_by_id.is_(None))
     if region_ids is not None:
         stmt = stmt.where(Observation.region_id.in_(sorted(region_ids)))
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        stmt = stmt.ext(distinct_on(Observation.region_id, Observation.indicator_id)).order_by(
-            Observation.region_id, Observation.indicator_id, Observation.month.desc(), Observation.id)
-        return conn.execute(stmt).all()
     out: dict[tuple[int, int], tuple] = {}
-    for r in conn.execute(stmt):
+    for r in session.connection().execute(stmt):
         k = (r[1], r[2])
         o = out.get(k)
         if o is None or r[3] > o[3]:
             out[k] = r
     return list(out.values())
+
+
+_PG_FULL = "id, region_id, indicator_id, month, value, unit, growth, published_rank, source_ref"
+
+
+def _board_rows_pg(session: Session, year: int, month: int,
+                   region_ids: set[int] | None) -> tuple[list[tuple], list[tuple]]:
+    """PostgreSQL: (current rows, previous-period rows) as ``_latest_rows`` would give them
+    (previous rows: id, region_id, indicator_id, month, growth), on the DB-API cursor (plain tuples).
+
+    One index range for the month itself (full columns), one narrow range for the three months
+    before it (the previous period's window, which also shows the cells lagging this month);
+    the lagging cells' full rows are fetched by id (usually none)."""
+    cur = session.connection().connection.cursor()
+    where = "year = %(y)s AND superseded_by_id IS NULL"
+    params: dict[str, Any] = {"y": year, "m": month, "a": max(1, month - BOARD_LAG - 1)}
+    if region_ids is not None:
+        where += " AND region_id = ANY(%(r)s)"
+        params["r"] = sorted(region_ids)
+    try:
+        cur.execute(f"SELECT {_PG_FULL} FROM monitor_observation WHERE {where} AND month = %(m)s", params)
+        now = cur.fetchall()
+        if month == 1:
+            return now, []
+        cur.execute(f"SELECT id, region_id, indicator_id, month, growth FROM monitor_observation "
+                    f"WHERE {where} AND month >= %(a)s AND month < %(m)s ORDER BY month, id", params)
+        have = {(r[1], r[2]) for r in now}
+        prev: dict[tuple[int, int], tuple] = {}
+        lag: dict[tuple[int, int], int] = {}
+        lag_from = month - BOARD_LAG
+        for r in cur.fetchall():  # ascending month: the last one kept is the latest
+            k = (r[1], r[2])
+            prev[k] = r
+            if r[3] >= lag_from and k not in have:
+                lag[k] = r[0]
+        if lag:
+            cur.execute(f"SELECT {_PG_FULL} FROM monitor_observation WHERE id = ANY(%(ids)s)",
+                        {"ids": sorted(lag.values())})
+            now.extend(cur.fetchall())
+        return now, list(prev.values())
+    finally:
+        cur.close()
 
 
 def board(session: Session, actor: Actor, year: int, month: int, region: str | int | None = None) -> dict:
@@ -647,8 +681,14 @@ def board(session: Session, actor: Actor, year: int, month: int, region: str | i
     if focus is not None:
         scopes = {scope_of[f] for f in focus}
         wanted = {rid for rid, sc in scope_of.items() if sc in scopes}
-    current = [r for r in _latest_rows(session, _BOARD_COLS, year, month, wanted)
-               if r[1] in regions and r[2] in inds]
+    if session.connection().dialect.name == "postgresql":
+        current, previous = _board_rows_pg(session, year, month, wanted)
+    else:
+        current = _latest_rows(session, _BOARD_COLS, year, month, wanted)
+        previous = _latest_rows(session, (Observation.id, Observation.region_id, Observation.indicator_id,
+                                          Observation.month, Observation.growth), year, month - 1, wanted) \
+            if month > 1 else []
+    current = [r for r in current if r[1] in regions and r[2] in inds]
     # ranks: peers (county-level children) of one scope, same indicator and same (own) period
     groups: dict[tuple[int, int, int], list[tuple]] = defaultdict(list)
     for r in current:
@@ -665,8 +705,7 @@ def board(session: Session, actor: Actor, year: int, month: int, region: str | i
     prev_ranks: dict[tuple[int, int], int] = {}
     if month > 1 and ranks:
         pgroups: dict[tuple[int, int, int], list[tuple]] = defaultdict(list)
-        cols = (Observation.id, Observation.region_id, Observation.indicator_id, Observation.month, Observation.growth)
-        for r in _latest_rows(session, cols, year, month - 1, wanted):
+        for r in previous:
             if r[4] is not None and r[1] in peers and r[2] in inds and r[1] in regions:
                 pgroups[(peers[r[1]], r[2], r[3])].append(r)
         for (_scope, iid, _m), obs in pgroups.items():
