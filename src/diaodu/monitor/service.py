@@ -628,33 +628,47 @@ def _board_rows_pg(session: Session, year: int, month: int,
     """PostgreSQL: (current rows, previous-period rows) as ``_latest_rows`` would give them
     (previous rows: id, region_id, indicator_id, month, growth), on the DB-API cursor (plain tuples).
 
-    One index range for the month itself (full columns), one narrow range for the three months
-    before it (the previous period's window, which also shows the cells lagging this month);
-    the lagging cells' full rows are fetched by id (usually none)."""
+    Each query is one contiguous range of ix_monitor_observation_month: the month itself (full
+    columns), the month before (narrow), and from the two months before that only the cells
+    missing in the month before (an anti-join per month, merged on the index order; usually
+    nothing). Cells lagging this month are then fetched by id (usually none)."""
     cur = session.connection().connection.cursor()
-    where = "year = %(y)s AND superseded_by_id IS NULL"
-    params: dict[str, Any] = {"y": year, "m": month, "a": max(1, month - BOARD_LAG - 1)}
+    where = "o.year = %(y)s AND o.superseded_by_id IS NULL"
+    params: dict[str, Any] = {"y": year, "m": month, "p": month - 1}
     if region_ids is not None:
-        where += " AND region_id = ANY(%(r)s)"
+        where += " AND o.region_id = ANY(%(r)s)"
         params["r"] = sorted(region_ids)
+    narrow = "SELECT o.id, o.region_id, o.indicator_id, o.month, o.growth FROM monitor_observation o"
     try:
-        cur.execute(f"SELECT {_PG_FULL} FROM monitor_observation WHERE {where} AND month = %(m)s", params)
+        cur.execute(f"SELECT {_PG_FULL} FROM monitor_observation o WHERE {where} AND o.month = %(m)s", params)
         now = cur.fetchall()
         if month == 1:
             return now, []
-        cur.execute(f"SELECT id, region_id, indicator_id, month, growth FROM monitor_observation "
-                    f"WHERE {where} AND month >= %(a)s AND month < %(m)s ORDER BY month, id", params)
+        older = range(month - 2, max(1, month - BOARD_LAG - 1) - 1, -1)  # previous window minus its last month
+        rows: list[tuple] = []
+        if older:
+            parts = []
+            for m in older:
+                params[f"o{m}"] = m
+                parts.append(f"{narrow} WHERE {where} AND o.month = %(o{m})s AND NOT EXISTS ("
+                             "SELECT 1 FROM monitor_observation x WHERE x.year = %(y)s AND x.month = %(p)s "
+                             "AND x.region_id = o.region_id AND x.indicator_id = o.indicator_id "
+                             "AND x.superseded_by_id IS NULL)")
+            cur.execute(" UNION ALL ".join(parts), params)
+            rows = sorted(cur.fetchall(), key=lambda r: (r[3], r[0]))
+        cur.execute(f"{narrow} WHERE {where} AND o.month = %(p)s", params)
+        rows.extend(cur.fetchall())
         have = {(r[1], r[2]) for r in now}
         prev: dict[tuple[int, int], tuple] = {}
         lag: dict[tuple[int, int], int] = {}
         lag_from = month - BOARD_LAG
-        for r in cur.fetchall():  # ascending month: the last one kept is the latest
+        for r in rows:  # ascending month: the last one kept is the latest
             k = (r[1], r[2])
             prev[k] = r
             if r[3] >= lag_from and k not in have:
                 lag[k] = r[0]
         if lag:
-            cur.execute(f"SELECT {_PG_FULL} FROM monitor_observation WHERE id = ANY(%(ids)s)",
+            cur.execute(f"SELECT {_PG_FULL} FROM monitor_observation o WHERE o.id = ANY(%(ids)s)",
                         {"ids": sorted(lag.values())})
             now.extend(cur.fetchall())
         return now, list(prev.values())
