@@ -191,3 +191,39 @@ def cli_env(tmp_path):
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env.pop("DIAODU_DATABASE_URL", None)
     return env
+
+
+# --- browser tests ------------------------------------------------------------------------------
+# One Playwright (sync API) and one Chromium for the whole run: a second sync_playwright() while
+# one is open fails ("Sync API inside the asyncio loop"), so every browser test uses these.
+
+@pytest.fixture(scope="session")
+def browser():
+    from tests.support.live import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("CI 环境必须安装 Debian 的 chromium（/usr/bin/chromium）：请运行 make test")
+        pytest.skip("没有 /usr/bin/chromium，且无法安装：跳过浏览器测试")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """``diaodu init`` + ``diaodu demo`` + ``diaodu serve`` over a temporary SQLite database."""
+    from tests.support.live import LiveServer
+
+    server = LiveServer(tmp_path_factory.mktemp("live"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -21,7 +21,7 @@ REAL = Path("/work/shared/data/real/shaoyang-yuebao-2025-01-03.xlsx")
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+pytestmark = pytest.mark.browser  # the shared browser fixture skips (never in CI) without Chromium
 
 
 def _free_port() -> int:
@@ -70,14 +70,13 @@ def _login(page, base):
     page.wait_for_url(base + "/")
 
 
-def test_dashboard_in_browser(server):
-    from playwright.sync_api import sync_playwright
-
+def test_dashboard_in_browser(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+    opened = []  # pages of the one shared browser (tests/conftest.py), closed at the end
+    if True:
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            opened.append(page)
             _login(page, server)
             page.goto(server + "/?scope=示范市&period=2026-10")
             page.wait_for_selector("[data-testid=heat] table", timeout=20000)
@@ -94,6 +93,7 @@ def test_dashboard_in_browser(server):
             page.screenshot(path=str(ARTIFACTS / "monitor-dialog.png"))
 
             phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            opened.append(phone)
             _login(phone, server)
             phone.goto(server + "/?scope=示范市&period=2026-10")
             phone.wait_for_selector("[data-testid=heat] table", timeout=20000)
@@ -112,4 +112,5 @@ def test_dashboard_in_browser(server):
                 docs = REPO / "docs" / "img" / "monitor-dashboard.png"
                 docs.write_bytes(shot.read_bytes())
         finally:
-            browser.close()
+            for opened_page in opened:
+                opened_page.context.close()

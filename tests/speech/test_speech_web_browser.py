@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import artifacts, browser, live_server  # noqa: F401 - fixtures
 from tests.support.live import login
 
 SPEECH = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "s000.txt"

@@ -21,7 +21,7 @@ ADMIN_PASSWORD = "Xitong#2026pw"
 DEMO_PASSWORD = "Shifan@2026"
 CHROMIUM = "/usr/bin/chromium"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed")
+pytestmark = pytest.mark.browser  # the shared browser fixture skips (never in CI) without Chromium
 
 
 def _free_port() -> int:
@@ -59,16 +59,6 @@ def server(tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 def _login(browser, base: str, username: str, viewport: dict):
