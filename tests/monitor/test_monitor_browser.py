@@ -109,8 +109,6 @@ def test_dashboard_in_browser(server, browser):
                 assert page.locator(".heat tr").count() >= 14
                 shot = ARTIFACTS / "monitor-real.png"
                 page.screenshot(path=str(shot), full_page=True)
-                docs = REPO / "docs" / "img" / "monitor-dashboard.png"
-                docs.write_bytes(shot.read_bytes())
         finally:
             for opened_page in opened:
                 opened_page.context.close()
