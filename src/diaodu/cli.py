@@ -278,15 +278,9 @@ def _safe_url(url: str) -> str:
 
 def _register_module_clis() -> None:
     """Module command groups (speech, monitor, tasks, projects) attach here when present."""
-    import importlib
+    from diaodu.core.modules import parts
 
-    for name in ("speech", "monitor", "tasks", "projects"):
-        try:
-            module = importlib.import_module(f"diaodu.{name}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"diaodu.{name}.cli":
-                raise
-            continue
+    for name, module in parts("cli"):
         app.add_typer(module.app, name=name)
 
 

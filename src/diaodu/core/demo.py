@@ -92,20 +92,11 @@ def register_demo_loader(name: str, loader: DemoLoader) -> None:
         DEMO_LOADERS.append((name, loader))
 
 
-MODULE_SEEDS = ("monitor", "speech", "tasks", "projects")
-
-
 def _discover_loaders() -> None:
     """A module adds demo data by shipping ``diaodu/<module>/seed.py`` with ``load_demo(session, actor, rng)``."""
-    import importlib
+    from diaodu.core.modules import parts
 
-    for name in MODULE_SEEDS:
-        try:
-            module = importlib.import_module(f"diaodu.{name}.seed")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"diaodu.{name}.seed":
-                raise
-            continue
+    for name, module in parts("seed"):
         register_demo_loader(name, module.load_demo)
 
 

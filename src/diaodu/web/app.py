@@ -60,15 +60,9 @@ def create_app(settings: Settings | None = None, with_ui: bool = True) -> FastAP
 def _start_module_jobs(app: FastAPI) -> None:
     """Background jobs of the server process (e.g. the daily task reminders): a module ships
     ``diaodu/<module>/scheduled.py`` with ``start_scheduler(app)``."""
-    import importlib
+    from diaodu.core.modules import parts
 
-    for name in ("monitor", "speech", "tasks", "projects"):
-        try:
-            module = importlib.import_module(f"diaodu.{name}.scheduled")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"diaodu.{name}.scheduled":
-                raise
-            continue
+    for _name, module in parts("scheduled"):
         module.start_scheduler(app)
 
 

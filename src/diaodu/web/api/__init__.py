@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-
 from fastapi import APIRouter
 
+from diaodu.core.modules import parts
 from diaodu.web.api import admin, auth, org
-
-MODULES = ("speech", "monitor", "tasks", "projects")
 
 
 def build_router() -> APIRouter:
@@ -16,12 +13,6 @@ def build_router() -> APIRouter:
     router.include_router(auth.router)
     router.include_router(org.router)
     router.include_router(admin.router)
-    for name in MODULES:
-        try:
-            module = importlib.import_module(f"diaodu.{name}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"diaodu.{name}.api":
-                raise
-            continue
+    for _name, module in parts("api"):
         router.include_router(module.router)
     return router

@@ -3,13 +3,10 @@ until it does, its navigation entry leads to a page that says what will be there
 
 from __future__ import annotations
 
-import importlib
-
 from fastapi import FastAPI
 
 from diaodu.core.config import Settings
-
-MODULE_PAGES = ("monitor", "speech", "tasks", "projects", "reports")
+from diaodu.core.modules import parts
 
 
 def mount_ui(app: FastAPI, settings: Settings) -> None:
@@ -17,14 +14,7 @@ def mount_ui(app: FastAPI, settings: Settings) -> None:
 
     from diaodu.web.ui import admin_pages, placeholders
 
-    present = set()
-    for name in MODULE_PAGES:
-        try:
-            importlib.import_module(f"diaodu.{name}.pages")
-            present.add(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"diaodu.{name}.pages":
-                raise
+    present = {name for name, _module in parts("pages")}  # importing registers their @ui.page routes
     placeholders.register(exclude=present)
     admin_pages.register()
     ui.run_with(app, title="调度台", storage_secret=settings.secret_key, language="zh-CN",
