@@ -632,7 +632,7 @@ def _board_rows_pg(session: Session, year: int, month: int,
     columns), the month before (narrow), and from the two months before that only the cells
     missing in the month before (an anti-join per month, merged on the index order; usually
     nothing). Cells lagging this month are then fetched by id (usually none)."""
-    cur = session.connection().connection.cursor()
+    cur = session.connection().connection.cursor(binary=True)  # binary: ~⅓ faster to decode
     where = "o.year = %(y)s AND o.superseded_by_id IS NULL"
     params: dict[str, Any] = {"y": year, "m": month, "p": month - 1}
     if region_ids is not None:
@@ -745,15 +745,25 @@ def board(session: Session, actor: Actor, year: int, month: int, region: str | i
     th = rules.WarningThresholds()
     red_gap, yellow_gap, red_bottom, yellow_bottom = th.red_gap, th.yellow_gap, th.red_bottom, th.yellow_bottom
     periods = {m: f"{year:04d}-{m:02d}" for m in range(1, 13)}
+    # row order: indicator (sort, id), scope, the scope's own row first, region (sort, id) — as one int
+    ind_pos = {iid: i for i, iid in enumerate(sorted(inds, key=lambda i: (inds[i][7], i)))}
+    reg_pos = {rid: i for i, rid in enumerate(sorted(
+        regions, key=lambda rid: (scope_of[rid], rid != scope_of[rid], regions[rid].sort, rid)))}
+    nreg = len(reg_pos)
+    reg = {rid: (x.name, scope_of[rid], rid == scope_of[rid]) for rid, x in regions.items()}
+    if focus is not None:
+        current = [r for r in current if r[1] in focus]
+    current.sort(key=lambda r: ind_pos[r[2]] * nreg + reg_pos[r[1]])
+    no_rank = (None, None)
     out: list[dict] = []
+    append = out.append
     for r in current:
         oid, rid, iid, m, value, unit, growth = r[0], r[1], r[2], r[3], r[4], r[5], r[6]
         ind = inds[iid]
-        scope = scope_of[rid]
-        rank, n = ranks.get(oid, (None, None))
-        comp = gap = None
-        rank_keep = target_text = None
-        tt = tmap.get((rid, iid))
+        name, scope, is_total = reg[rid]
+        rank, n = ranks.get(oid, no_rank)
+        comp = gap = colour = rank_keep = target_text = None
+        tt = tmap.get((rid, iid)) if tmap else None
         if tt is not None:
             t, target_text = tt
             rank_keep = t.rank_keep
@@ -765,36 +775,31 @@ def board(session: Session, actor: Actor, year: int, month: int, region: str | i
                 if v is not None:
                     c = rules.completion(v, t.value)
                     comp = None if c is None else round(c * 100, 2)
-                    g = rules.schedule_gap(v, t.value, m)
-                    gap = None if g is None else g
+                    gap = rules.schedule_gap(v, t.value, m)
             elif t.kind == "growth" and growth is not None:
                 gap = rules.growth_gap(growth, t.value)
                 if ind[5] == -1 and gap is not None:
                     gap = -gap
-        # rules.warning_colour, inlined (18,000 calls for the province)
-        colour = None
-        if gap is not None:
-            colour = "red" if gap < red_gap else "yellow" if gap < yellow_gap else "green"
-        if rank is not None and n and colour != "red":
-            fb = n - rank + 1
-            rc = "red" if fb <= red_bottom else "yellow" if fb <= yellow_bottom or (
-                rank_keep is not None and rank > rank_keep) else "green"
-            if colour is None or _COLOUR_ORDER[rc] > _COLOUR_ORDER[colour]:
-                colour = rc
-        prev = prev_ranks.get((rid, iid)) if rank is not None else None
-        out.append({"region": regions[rid].name, "indicator": ind[2], "period": periods[m], "value": value,
-                    "unit": unit, "growth": growth, "rank": rank, "published_rank": r[7],
-                    "rank_change": None if prev is None or rank is None else prev - rank,
-                    "target": target_text, "completion": comp,
-                    "schedule_gap": None if gap is None else round(gap, 2), "colour": colour, "source": r[8],
-                    "region_id": rid, "indicator_code": ind[1], "indicator_id": iid, "observation_id": oid,
-                    "peers": n, "scope_id": scope, "is_total": rid == scope})
-    if focus is not None:
-        out = [d for d in out if d["region_id"] in focus]
-    sort_ind = {iid: (r[7], iid) for iid, r in inds.items()}
-    rsort = {rid: x.sort for rid, x in regions.items()}
-    out.sort(key=lambda d: (sort_ind[d["indicator_id"]], d["scope_id"], not d["is_total"],
-                            rsort[d["region_id"]], d["region_id"]))
+            if gap is not None:  # rules.gap_colour
+                colour = "red" if gap < red_gap else "yellow" if gap < yellow_gap else "green"
+                gap = round(gap, 2)
+        rank_change = None
+        if rank is not None:
+            if n and colour != "red":  # rules.rank_colour; the worse colour wins (rules.warning_colour)
+                fb = n - rank + 1
+                rc = "red" if fb <= red_bottom else "yellow" if fb <= yellow_bottom or (
+                    rank_keep is not None and rank > rank_keep) else "green"
+                if colour is None or _COLOUR_ORDER[rc] > _COLOUR_ORDER[colour]:
+                    colour = rc
+            prev = prev_ranks.get((rid, iid))
+            if prev is not None:
+                rank_change = prev - rank
+        append({"region": name, "indicator": ind[2], "period": periods[m], "value": value,
+                "unit": unit, "growth": growth, "rank": rank, "published_rank": r[7],
+                "rank_change": rank_change, "target": target_text, "completion": comp,
+                "schedule_gap": gap, "colour": colour, "source": r[8],
+                "region_id": rid, "indicator_code": ind[1], "indicator_id": iid, "observation_id": oid,
+                "peers": n, "scope_id": scope, "is_total": is_total})
     return {"period": f"{year:04d}-{month:02d}", "rows": out}
 
 
