@@ -632,32 +632,37 @@ def _board_rows_pg(session: Session, year: int, month: int,
     columns), the month before (narrow), and from the two months before that only the cells
     missing in the month before (an anti-join per month, merged on the index order; usually
     nothing). Cells lagging this month are then fetched by id (usually none)."""
-    cur = session.connection().connection.cursor(binary=True)  # binary: ~⅓ faster to decode
+    conn = session.connection().connection.driver_connection
     where = "o.year = %(y)s AND o.superseded_by_id IS NULL"
     params: dict[str, Any] = {"y": year, "m": month, "p": month - 1}
     if region_ids is not None:
         where += " AND o.region_id = ANY(%(r)s)"
         params["r"] = sorted(region_ids)
     narrow = "SELECT o.id, o.region_id, o.indicator_id, o.month, o.growth FROM monitor_observation o"
+    older = range(month - 2, max(1, month - BOARD_LAG - 1) - 1, -1)  # previous window minus its last month
+    cur = conn.cursor(binary=True)  # binary: ~⅓ faster to decode
+    c_old = conn.cursor(binary=True)
+    c_prev = conn.cursor(binary=True)
     try:
-        cur.execute(f"SELECT {_PG_FULL} FROM monitor_observation o WHERE {where} AND o.month = %(m)s", params)
-        now = cur.fetchall()
-        if month == 1:
-            return now, []
-        older = range(month - 2, max(1, month - BOARD_LAG - 1) - 1, -1)  # previous window minus its last month
-        rows: list[tuple] = []
-        if older:
-            parts = []
-            for m in older:
-                params[f"o{m}"] = m
-                parts.append(f"{narrow} WHERE {where} AND o.month = %(o{m})s AND NOT EXISTS ("
-                             "SELECT 1 FROM monitor_observation x WHERE x.year = %(y)s AND x.month = %(p)s "
-                             "AND x.region_id = o.region_id AND x.indicator_id = o.indicator_id "
-                             "AND x.superseded_by_id IS NULL)")
-            cur.execute(" UNION ALL ".join(parts), params)
-            rows = sorted(cur.fetchall(), key=lambda r: (r[3], r[0]))
-        cur.execute(f"{narrow} WHERE {where} AND o.month = %(p)s", params)
-        rows.extend(cur.fetchall())
+        # one pipeline: the server runs the next query while this side decodes the previous result
+        with conn.pipeline():
+            cur.execute(f"SELECT {_PG_FULL} FROM monitor_observation o WHERE {where} AND o.month = %(m)s", params)
+            if month > 1:
+                if older:
+                    parts = []
+                    for m in older:
+                        params[f"o{m}"] = m
+                        parts.append(f"{narrow} WHERE {where} AND o.month = %(o{m})s AND NOT EXISTS ("
+                                     "SELECT 1 FROM monitor_observation x WHERE x.year = %(y)s AND x.month = %(p)s "
+                                     "AND x.region_id = o.region_id AND x.indicator_id = o.indicator_id "
+                                     "AND x.superseded_by_id IS NULL)")
+                    c_old.execute(" UNION ALL ".join(parts), params)
+                c_prev.execute(f"{narrow} WHERE {where} AND o.month = %(p)s", params)
+            now = cur.fetchall()
+            if month == 1:
+                return now, []
+            rows: list[tuple] = sorted(c_old.fetchall(), key=lambda r: (r[3], r[0])) if older else []
+            rows.extend(c_prev.fetchall())
         have = {(r[1], r[2]) for r in now}
         prev: dict[tuple[int, int], tuple] = {}
         lag: dict[tuple[int, int], int] = {}
@@ -674,6 +679,8 @@ def _board_rows_pg(session: Session, year: int, month: int,
         return now, list(prev.values())
     finally:
         cur.close()
+        c_old.close()
+        c_prev.close()
 
 
 def board(session: Session, actor: Actor, year: int, month: int, region: str | int | None = None) -> dict:
