@@ -97,9 +97,8 @@ def test_daily_job_runs_once_per_working_day(demo_db, monkeypatch):
     assert days == {dt.date(2026, 11, 24), dt.date(2026, 11, 25)}
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the hook is backend-independent
 def test_scheduler_starts_with_the_app(demo_url, tmp_path, monkeypatch, backend):
-    if backend != "sqlite":
-        pytest.skip("the hook is backend-independent; run_once is covered on both")
     from fastapi.testclient import TestClient
 
     from diaodu.tasks.scheduled import start_scheduler
