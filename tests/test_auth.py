@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from diaodu.core.audit import Actor
 from diaodu.core.demo import DEMO_PASSWORD
 from diaodu.core.models import AuditLog, User
 from diaodu.core.users import password_problems

@@ -18,7 +18,7 @@ from diaodu.core.audit import Actor
 from diaodu.core.config import Settings, ensure_secret, load_settings
 from diaodu.core.db import Database
 from diaodu.core.errors import DiaoduError
-from diaodu.core.models import ROLE_LABELS, AuditLog, Role, User
+from diaodu.core.models import ROLE_LABELS, Role, User
 
 app = typer.Typer(help="调度台 Diaodu：城市经济工作调度、督办与监测", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="用户管理", no_args_is_help=True)

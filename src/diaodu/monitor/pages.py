@@ -12,7 +12,7 @@ from diaodu.core.errors import DiaoduError
 from diaodu.monitor import rules, service
 from diaodu.monitor.models import Target
 from diaodu.web.context import ctx
-from diaodu.web.ui.shell import frame, page_actor
+from diaodu.web.ui.shell import frame, page_actor, signed_in
 
 BG = {"red": "#fecaca", "yellow": "#fef08a", "green": "#bbf7d0", None: "#f3f4f6"}
 FG = {"red": "#b91c1c", "yellow": "#a16207", "green": "#15803d", None: "#6b7280"}
@@ -50,7 +50,7 @@ def register() -> None:
     @ui.page("/")
     def dashboard(request: Request):
         page = page_actor(request)
-        if not hasattr(page, "actor"):
+        if not signed_in(page):
             return page
         with frame(page, "驾驶舱", "/"):
             Dashboard(page.actor, request.query_params.get("period"), request.query_params.get("scope")).build()

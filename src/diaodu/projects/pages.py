@@ -15,7 +15,7 @@ from nicegui import ui
 from diaodu.core.errors import DiaoduError
 from diaodu.core.models import Role
 from diaodu.web.context import ctx
-from diaodu.web.ui.shell import frame, page_actor
+from diaodu.web.ui.shell import frame, page_actor, signed_in
 
 from . import pipeline, present, records, rules, service
 
@@ -61,8 +61,6 @@ def _kpi(label: str, value: str, sub: str = "", color: str = "text-gray-800") ->
             ui.label(sub).classes("text-xs text-gray-500")
 
 
-def _guard(page):
-    return hasattr(page, "actor")
 
 
 # ---------------------------------------------------------------- ledger
@@ -113,17 +111,21 @@ def _ledger_rows(projects, period: str, today: date) -> tuple[list[dict], list[r
     return rows, statuses, recs
 
 
+def _period(request: Request, today) -> str:
+    """The ?period=YYYY-MM asked for, else the default reporting month."""
+    period = request.query_params.get("period")
+    return period if period and records.is_month(period) else service.default_period(today)
+
+
 def register() -> None:  # noqa: C901 - one function per page, registered in order
     @ui.page("/projects")
     def ledger_page(request: Request):
         page = page_actor(request)
-        if not _guard(page):
+        if not signed_in(page):
             return page
         actor = page.actor
         today = _today()
-        period = request.query_params.get("period") or service.default_period(today)
-        if not records.is_month(period):
-            period = service.default_period(today)
+        period = _period(request, today)
         with ctx().db.session() as session:
             regions = service.Regions(session)
             county_opts = {c.id: c.name for c in regions.counties()}
@@ -256,13 +258,11 @@ def register() -> None:  # noqa: C901 - one function per page, registered in ord
     @ui.page("/projects/summary")
     def summary_page(request: Request):
         page = page_actor(request)
-        if not _guard(page):
+        if not signed_in(page):
             return page
         actor = page.actor
         today = _today()
-        period = request.query_params.get("period") or service.default_period(today)
-        if not records.is_month(period):
-            period = service.default_period(today)
+        period = _period(request, today)
         with frame(page, "重点项目 · 分县汇总", "/projects"):
             _tabs("/projects/summary")
             by = request.query_params.get("by") or "county"
@@ -301,7 +301,7 @@ def register() -> None:  # noqa: C901 - one function per page, registered in ord
     @ui.page("/projects/leads")
     def leads_page(request: Request):
         page = page_actor(request)
-        if not _guard(page):
+        if not signed_in(page):
             return page
         actor = page.actor
         today = _today()
@@ -394,7 +394,7 @@ def register() -> None:  # noqa: C901 - one function per page, registered in ord
     @ui.page("/projects/mine")
     def mine_page(request: Request):
         page = page_actor(request)
-        if not _guard(page):
+        if not signed_in(page):
             return page
         actor = page.actor
         today = _today()
@@ -448,13 +448,11 @@ def register() -> None:  # noqa: C901 - one function per page, registered in ord
     @ui.page("/projects/{project_id}")
     def project_page(request: Request, project_id: int):
         page = page_actor(request)
-        if not _guard(page):
+        if not signed_in(page):
             return page
         actor = page.actor
         today = _today()
-        period = request.query_params.get("period") or service.default_period(today)
-        if not records.is_month(period):
-            period = service.default_period(today)
+        period = _period(request, today)
         with frame(page, "重点项目", "/projects"):
             body = ui.column().classes("w-full gap-3")
 

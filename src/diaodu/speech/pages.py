@@ -16,7 +16,7 @@ from diaodu.core import org
 from diaodu.core.errors import DiaoduError
 from diaodu.core.models import Role
 from diaodu.web.context import ctx
-from diaodu.web.ui.shell import frame, page_actor
+from diaodu.web.ui.shell import frame, page_actor, signed_in
 
 from . import service as svc
 
@@ -52,8 +52,6 @@ QUALIFIERS = [">=", "<=", "~", "="]
 SPLIT = re.compile(r"[、，,；;\s]+")
 
 
-def _guard(page) -> bool:
-    return hasattr(page, "actor")
 
 
 def _names(value) -> list[str]:
@@ -286,7 +284,7 @@ def register() -> None:  # noqa: C901 - page functions with their handlers
     @ui.page("/speech")
     def list_page(request: Request):
         page = page_actor(request)
-        if not _guard(page):
+        if not signed_in(page):
             return page
         actor = page.actor
         writer = actor.role in WRITERS
@@ -379,7 +377,7 @@ def register() -> None:  # noqa: C901 - page functions with their handlers
     @ui.page("/speech/{speech_id}")
     def review_page(request: Request, speech_id: int):  # noqa: C901
         page = page_actor(request)
-        if not _guard(page):
+        if not signed_in(page):
             return page
         actor = page.actor
         writer = actor.role in WRITERS

@@ -18,7 +18,7 @@ from diaodu.tasks import lifecycle as lc
 from diaodu.tasks import service as svc
 from diaodu.tasks.models import SOURCE_KINDS
 from diaodu.web.context import ctx
-from diaodu.web.ui.shell import frame, page_actor, section
+from diaodu.web.ui.shell import frame, page_actor, section, signed_in
 
 STATUS_COLORS = {"pending": "orange", "in_progress": "primary", "extension_requested": "purple",
                  "close_requested": "teal", "closed": "grey"}
@@ -155,7 +155,7 @@ def register() -> None:
     @ui.page("/tasks/mine")
     def tasks_mine(request: Request):
         page = page_actor(request)
-        if not hasattr(page, "actor"):
+        if not signed_in(page):
             return page
         _mine(page, _today(request))
         return None
@@ -163,7 +163,7 @@ def register() -> None:
     @ui.page("/tasks/reminders")
     def tasks_reminders(request: Request):
         page = page_actor(request)
-        if not hasattr(page, "actor"):
+        if not signed_in(page):
             return page
         _reminders(page, _today(request))
         return None
@@ -171,7 +171,7 @@ def register() -> None:
     @ui.page("/tasks")
     def tasks_ledger(request: Request):
         page = page_actor(request)
-        if not hasattr(page, "actor"):
+        if not signed_in(page):
             return page
         _ledger(page, request)
         return None
@@ -179,7 +179,7 @@ def register() -> None:
     @ui.page("/tasks/{task_id}")
     def task_page(request: Request, task_id: int):
         page = page_actor(request)
-        if not hasattr(page, "actor"):
+        if not signed_in(page):
             return page
         _task(page, task_id, _today(request))
         return None

@@ -11,14 +11,14 @@ from diaodu.core.audit_query import describe_change
 from diaodu.core.errors import DiaoduError
 from diaodu.core.models import REGION_KINDS, ROLE_LABELS, UNIT_KINDS, Role
 from diaodu.web.context import ctx
-from diaodu.web.ui.shell import frame, page_actor
+from diaodu.web.ui.shell import frame, page_actor, signed_in
 
 
 def register() -> None:
     @ui.page("/admin")
     def admin_page(request: Request):
         page = page_actor(request)
-        if not hasattr(page, "actor"):
+        if not signed_in(page):
             return page
         actor = page.actor
         with frame(page, "管理", "/admin"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
-from diaodu.web.ui.shell import frame, page_actor
+from diaodu.web.ui.shell import frame, page_actor, signed_in
 
 PLANNED = {
     "monitor": ("/", "驾驶舱", [
@@ -41,7 +41,7 @@ def _register(path: str, title: str, bullets: list[str]) -> None:
     @ui.page(path)
     def _page(request: Request):
         page = page_actor(request)
-        if not hasattr(page, "actor"):
+        if not signed_in(page):
             return page
         with frame(page, title, path):
             with ui.card().classes("w-full"):

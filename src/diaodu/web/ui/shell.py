@@ -47,6 +47,11 @@ def page_actor(request: Request) -> PageAuth | RedirectResponse:
         return PageAuth(actor, row.csrf_token)
 
 
+def signed_in(page: PageAuth | RedirectResponse) -> bool:
+    """True when :func:`page_actor` found a logged-in user (else the page returns its redirect)."""
+    return isinstance(page, PageAuth)
+
+
 def _demo() -> bool:
     with ctx().db.session() as session:
         return is_loaded(session)
