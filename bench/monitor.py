@@ -5,7 +5,8 @@ Creates a scratch PostgreSQL database, migrates it, loads 150 regions (1 provinc
 psycopg), then prints
 
 * the board time for one period (p50/p95 over 20 runs; goal p95 < 100 ms), for the whole province
-  and for one city;
+  and for one city, both computed (board cache emptied before each run: the first read after an
+  import or any change) and repeated (unchanged data: served from the cache after its token check);
 * the time to import the real bureau workbook into that database (goal < 1 s).
 
 The scratch database is dropped at the end.
@@ -94,12 +95,19 @@ def load(url: str, rng: random.Random) -> int:
     return rows
 
 
-def time_board(db: Database, year: int, month: int, region: str | None = None, runs: int = 20) -> tuple[float, float, int]:
-    from diaodu.monitor import service
+def time_board(db: Database, year: int, month: int, region: str | None = None, runs: int = 20,
+               cold: bool = False) -> tuple[float, float, int]:
+    """p50/p95 in ms of ``service.board`` over ``runs`` (after two warm-up runs). ``cold``: the board
+    cache is emptied before each run, so every run computes the board as the first read after an
+    import does; otherwise the runs are the repeated reads of unchanged data (the cache's token
+    check, a copy of the cached rows)."""
+    from diaodu.monitor import boardcache, service
 
     actor = Actor.system("bench")
     times, n = [], 0
     for _ in range(runs + 2):
+        if cold:
+            boardcache.clear()
         t = time.perf_counter()
         with db.session(actor) as s:
             n = len(service.board(s, actor, year, month, region)["rows"])
@@ -142,9 +150,10 @@ def main() -> None:
             print(f"scratch database kept: {name} (rerun with --reuse {name}; drop it when done)")
         db = Database(url)
         for label, region in (("whole province", None), ("one city (示例3市)", "示例3市")):
-            p50, p95, n = time_board(db, 2025, 6, region)
-            print(f"board 2025-06, {label}: {n:,} rows, p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-                  f"({'OK' if p95 < 100 else 'over'} goal p95 < 100 ms)")
+            for cold, what in ((True, "computed (first read after a change)"), (False, "repeated reads")):
+                p50, p95, n = time_board(db, 2025, 6, region, cold=cold)
+                print(f"board 2025-06, {label}, {what}: {n:,} rows, p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+                      f"({'OK' if p95 < 100 else 'over'} goal p95 < 100 ms)")
         if REAL.exists():
             from diaodu.monitor import service
 

@@ -35,6 +35,27 @@ def test_round_half_up_matches_decimal_text(d):
     assert R.round_half_up(float(d), 1) == d.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+near_ties = st.builds(lambda k, p, e: (k + 0.5) / 10 ** p + e,
+                      st.integers(-10 ** 7, 10 ** 7), st.integers(0, 4),
+                      st.sampled_from([0.0, 1e-15, -1e-15, 1e-11, -1e-11, 1e-9, -1e-9, 6e-7, -6e-7]))
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False), near_ties,
+                 st.decimals(min_value=-10 ** 6, max_value=10 ** 6, places=3).map(float),
+                 st.integers(-10 ** 6, 10 ** 6)),
+       st.integers(0, 6))
+def test_rank_key_is_round_half_up(x, precision):
+    # the float shortcut in rank_key must agree with the Decimal rule everywhere
+    assert R.rank_key(x, precision) == int(R.round_half_up(x, precision).scaleb(precision))
+
+
+@pytest.mark.parametrize("x,p,key", [(4.95, 1, 50), (-2.25, 1, -23), (2.675, 2, 268), (0.05, 1, 1),
+                                     (5.49999999999999, 1, 55), (12.0, 0, 12), (-0.04, 1, 0)])
+def test_rank_key_examples(x, p, key):
+    assert R.rank_key(x, p) == key
+
+
 # --- ranks -------------------------------------------------------------------------
 
 

@@ -9,6 +9,9 @@
   typed the value (``entered_by_id``).
 * ``monitor_target`` — region × indicator × year × origin (assigned 市下任务 / own 本级目标).
 * ``monitor_import`` — one row per real import (file name, SHA-256, who, when, counts).
+* ``monitor_state`` — one row whose ``token`` database triggers replace with a random value on every
+  change to the tables the board reads (observations, targets, indicators, regions); the board cache
+  (``boardcache.py``) keys on it. Triggers are created by the migration, not by the model.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from diaodu.core.db import Base, Timestamped, Versioned, utcnow
 from diaodu.core.models import Region, User
 
-__all__ = ["Indicator", "Observation", "Target", "ImportBatch"]
+__all__ = ["Indicator", "Observation", "Target", "ImportBatch", "BoardState"]
 
 
 class Indicator(Versioned, Timestamped, Base):
@@ -116,3 +119,11 @@ class Target(Versioned, Timestamped, Base):
 
     region: Mapped[Region] = relationship()
     indicator: Mapped[Indicator] = relationship()
+
+
+class BoardState(Base):
+    """The board's data token (see the module docstring); never written by the application."""
+
+    __tablename__ = "monitor_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(40))

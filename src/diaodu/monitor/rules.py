@@ -139,18 +139,46 @@ def competition_rank(
     return result
 
 
+_POW10 = (1.0, 10.0, 100.0, 1000.0, 10000.0)
+
+
+def rank_key(x: Number, precision: int = 1) -> int:
+    """``round_half_up(x, precision)`` as an integer count of ``10**-precision`` units (4.95 → 50).
+
+    Exact, and about twenty times faster than the Decimal path for the usual case, which the
+    board needs for thousands of peer groups per call.  Why the float shortcut is exact: the
+    Decimal path rounds D (the shortest repr of x, within |x|·1.2e-16 of x, then cleaned to 10
+    decimals: within 5e-11) at the half point.  For |x·10^p| < 1e8 and p ≤ 4, D·10^p and the
+    float y = x·10^p differ by less than 6e-7, so when y's fraction is more than 1e-6 away from
+    .5 both round to the same integer.  Anything near a tie (or large, or not a float) takes
+    the Decimal path.  tests/monitor/test_monitor_rules.py checks the equality with hypothesis.
+    """
+    if type(x) is float and 0 <= precision <= 4:
+        y = x * _POW10[precision]
+        a = -y if y < 0 else y
+        if a < 1e8:
+            n = int(a)
+            f = a - n  # exact for a < 2**52
+            if f < 0.499999 or f > 0.500001:
+                if f > 0.5:
+                    n += 1
+                return -n if y < 0 else n
+    return int(round_half_up(x, precision).scaleb(precision))
+
+
 def group_ranks(values: list[Number], *, direction: int = 1, precision: int = 1) -> list[int]:
     """``competition_rank`` for a list of non-None values, by sorting instead of comparing all pairs
-    (the board ranks thousands of peer groups per call): same rounding, same "1224" ties."""
+    (the board ranks thousands of peer groups per call): same rounding (``rank_key``), same "1224"
+    ties."""
     if direction not in (1, -1):
         raise ValueError("direction must be +1 or -1")
-    rounded = [round_half_up(v, precision) for v in values]
-    order = sorted(range(len(rounded)), key=rounded.__getitem__, reverse=direction == 1)
-    ranks = [0] * len(rounded)
+    keys = [rank_key(v, precision) for v in values]
+    order = sorted(range(len(keys)), key=keys.__getitem__, reverse=direction == 1)
+    ranks = [0] * len(keys)
     prev = None
     rank = 0
     for pos, i in enumerate(order):
-        v = rounded[i]
+        v = keys[i]
         if pos == 0 or v != prev:
             rank, prev = pos + 1, v
         ranks[i] = rank

@@ -33,7 +33,7 @@ from diaodu.core.audit import Actor
 from diaodu.core.errors import Forbidden, NotFound, ValidationFailed
 from diaodu.core.models import Region, RegionAlias, Role
 from diaodu.monitor import catalogue as cat
-from diaodu.monitor import rules
+from diaodu.monitor import boardcache, rules
 from diaodu.monitor.board import AGGREGATE_REGIONS, _target_text, build_board
 from diaodu.monitor.board import Target as PureTarget
 from diaodu.monitor.importer import parse_file, summary_lines
@@ -688,10 +688,23 @@ def board(session: Session, actor: Actor, year: int, month: int, region: str | i
 
     The same result as ``board_reference`` (``build_board`` per scope) computed on plain rows:
     only the latest observation per cell for this month and the previous one is fetched, ranks
-    are computed per peer group by sorting, targets and their texts are looked up once."""
+    are computed per peer group by sorting, targets and their texts are looked up once. Boards
+    are cached per process until the data changes (``boardcache``)."""
     _check_period(year, month)
+    tok = boardcache.token(session)  # before any data (see boardcache)
     regions = _regions(session)
     focus = _focus(session, regions, region)
+    key = ("board", year, month, None if focus is None else frozenset(focus))
+    hit = boardcache.get(session, tok, key)
+    if hit is not None:
+        return hit
+    result = _compute_board(session, year, month, regions, focus)
+    boardcache.put(session, tok, key, result)
+    return result
+
+
+def _compute_board(session: Session, year: int, month: int, regions: dict[int, _RegionInfo],
+                   focus: set[int] | None) -> dict:
     inds = {r[0]: r for r in session.execute(select(
         Indicator.id, Indicator.code, Indicator.name, Indicator.unit, Indicator.kind, Indicator.direction,
         Indicator.precision, Indicator.sort))}

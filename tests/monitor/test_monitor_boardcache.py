@@ -1,0 +1,100 @@
+"""The board cache: any change to what the board reads renews the data token (through the ORM or
+raw SQL), so a cached board is never served after the data changed; a repeat read is a hit and
+returns rows the caller may change freely. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+
+from diaodu.core.audit import Actor
+from diaodu.core.db import Database
+from diaodu.core.models import Region
+from diaodu.monitor import boardcache, service
+from diaodu.monitor.models import Indicator, Target
+
+ADMIN = Actor.system("test")
+
+
+def _token(db: Database) -> str:
+    with db.session(ADMIN) as s:
+        return boardcache.token(s)
+
+
+def _row(board: dict, region: str, code: str) -> dict:
+    return next(r for r in board["rows"] if r["region"] == region and r["indicator_code"] == code)
+
+
+def test_every_watched_table_renews_the_token(demo_db):
+    seen = {_token(demo_db)}
+
+    def changed(label: str) -> None:
+        tok = _token(demo_db)
+        assert tok not in seen, f"{label} did not renew the board token"
+        seen.add(tok)
+
+    with demo_db.session(ADMIN) as s:
+        county = s.scalars(select(Region).where(Region.name == "甲县")).one()
+        ind = service.resolve_indicator(s, "规模工业增加值")
+        service.enter_observation(s, ADMIN, region_id=county.id, indicator_id=ind.id, year=2026, month=12,
+                                  value=1.0, growth=9.9)
+    changed("a new observation")
+    with demo_db.session(ADMIN) as s:
+        t = s.scalars(select(Target)).first()
+        t.value = (t.value or 0) + 1
+    changed("a target change")
+    with demo_db.session(ADMIN) as s:
+        s.scalars(select(Indicator).where(Indicator.code == ind.code)).one().precision = 2
+    changed("an indicator change")
+    with demo_db.session(ADMIN) as s:
+        s.scalars(select(Region).where(Region.name == "乙县")).one().sort = 99
+    changed("a region change")
+    with demo_db.session(ADMIN) as s:  # a writer that bypasses the ORM counts as well
+        s.execute(text("UPDATE monitor_observation SET growth = growth + 1 WHERE id = "
+                       "(SELECT min(id) FROM monitor_observation)"))
+    changed("a raw SQL update")
+    with demo_db.session(ADMIN) as s:
+        s.execute(text("DELETE FROM monitor_target WHERE id = (SELECT max(id) FROM monitor_target)"))
+    changed("a raw SQL delete")
+    assert _token(demo_db) in seen  # reading does not renew it
+
+
+def test_cached_board_follows_the_data(demo_db):
+    with demo_db.session(ADMIN) as s:
+        year, month = service.parse_period_arg(service.available_periods(s)[0])
+    boardcache.clear()
+    with demo_db.session(ADMIN) as s:
+        first = service.board(s, ADMIN, year, month)
+    hits = boardcache.stats["hits"]
+    with demo_db.session(ADMIN) as s:
+        again = service.board(s, ADMIN, year, month)
+        reference = service.board_reference(s, ADMIN, year, month)
+    assert boardcache.stats["hits"] == hits + 1
+    assert again == first == reference
+
+    # a caller changing its rows does not change what the next caller gets
+    again["rows"][0]["value"] = -1
+    again["rows"].clear()
+    with demo_db.session(ADMIN) as s:
+        assert service.board(s, ADMIN, year, month) == first
+
+    # a value typed by a user shows at once, with its recomputed rank and colour
+    row = next(r for r in first["rows"] if r["rank"] is not None and r["rank"] > 1 and r["period"] == first["period"])
+    with demo_db.session(ADMIN) as s:
+        service.enter_observation(s, ADMIN, region_id=row["region_id"], indicator_id=row["indicator_id"],
+                                  year=year, month=month, value=row["value"], growth=99.9)
+    with demo_db.session(ADMIN) as s:
+        after = service.board(s, ADMIN, year, month)
+        assert after == service.board_reference(s, ADMIN, year, month)
+    changed = _row(after, row["region"], row["indicator_code"])
+    assert changed["growth"] == 99.9 and changed["rank"] == 1
+    assert changed["observation_id"] != row["observation_id"]
+
+    # pending changes in the reader's own session are seen too (the token is read after a flush)
+    with demo_db.session(ADMIN) as s:
+        region = s.get(Region, row["region_id"])
+        region.name = region.name + "新"
+        inside = service.board(s, ADMIN, year, month)
+        assert _row(inside, region.name, row["indicator_code"])["growth"] == 99.9
+        s.rollback()
+    with demo_db.session(ADMIN) as s:
+        assert service.board(s, ADMIN, year, month) == after
