@@ -98,3 +98,15 @@ def test_cached_board_follows_the_data(demo_db):
         s.rollback()
     with demo_db.session(ADMIN) as s:
         assert service.board(s, ADMIN, year, month) == after
+
+
+def test_board_json_is_the_board(demo_db):
+    import json
+
+    with demo_db.session(ADMIN) as s:
+        year, month = service.parse_period_arg(service.available_periods(s)[0])
+        for region in (None, "甲县"):
+            board = service.board(s, ADMIN, year, month, region)
+            encoded = service.board_json(s, ADMIN, year, month, region)
+            assert json.loads(encoded) == board and board["rows"]
+            assert service.board_json(s, ADMIN, year, month, region) is encoded  # served from the cache

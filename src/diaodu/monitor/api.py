@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from diaodu.core.errors import ValidationFailed
@@ -103,7 +103,8 @@ def create_indicator(body: IndicatorCreate, actor: CurrentActor, session: DbSess
 def get_board(actor: CurrentActor, session: DbSession,
               period: str = Query(..., description="YYYY-MM"), region: str | None = None):
     year, month = service.parse_period_arg(period)
-    return service.board(session, actor, year, month, region)
+    # already-encoded JSON: FastAPI's generic encoder would take ~0.8 s on a province board
+    return Response(service.board_json(session, actor, year, month, region), media_type="application/json")
 
 
 @router.get("/paragraph")
