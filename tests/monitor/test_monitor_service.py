@@ -159,3 +159,31 @@ def test_demo_board_has_peers_targets_and_warnings(demo_db):
     assert any(d["rank_change"] not in (None, 0) for d in rows)
     city = [d for d in rows if d["is_total"]]
     assert city and all(d["rank"] is None for d in city)
+
+
+def test_update_indicator_edits_catalogue_and_reranks(demo_db):
+    from diaodu.core.errors import ValidationFailed
+    from diaodu.monitor import boardcache
+
+    admin = Actor.system("test")
+    with demo_db.session(admin) as s:
+        year, month = service.parse_period_arg(service.available_periods(s)[0])
+        ind = service.resolve_indicator(s, "规模工业增加值")
+        before = service.board(s, admin, year, month, "示范市")
+        tok = boardcache.token(s)
+        ranked = [r for r in before["rows"] if r["indicator_id"] == ind.id and r["rank"]]
+        row = service.update_indicator(s, admin, ind.id, version=ind.version, direction=-1,
+                                       aliases=["规上工业增加值", "工业增加值"], owner="工信局")
+        assert row.direction == -1 and "工业增加值" in row.aliases
+        assert service.resolve_indicator(s, "工业增加值").id == ind.id
+        assert boardcache.token(s) != tok
+        after = {r["region_id"]: r["rank"] for r in service.board(s, admin, year, month, "示范市")["rows"]
+                 if r["indicator_id"] == ind.id and r["rank"]}
+        # lower is now better: ranked again from the lowest growth
+        from diaodu.monitor import rules
+        expected = rules.competition_rank({r["region_id"]: r["growth"] for r in ranked}, direction=-1)
+        assert after == expected and after != {r["region_id"]: r["rank"] for r in ranked}
+        with pytest.raises(ValidationFailed, match="重复"):
+            service.update_indicator(s, admin, ind.id, aliases=["GDP"])
+        with pytest.raises(ValidationFailed):
+            service.update_indicator(s, admin, ind.id, precision=9)

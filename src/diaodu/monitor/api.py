@@ -30,6 +30,7 @@ class IndicatorRead(BaseModel):
     scope: str
     precision: int
     aliases: list[str]
+    active: bool
     version: int
 
 
@@ -83,10 +84,24 @@ class TargetUpdate(BaseModel):
     text: str | None = Field(None, max_length=100)
 
 
+class IndicatorUpdate(BaseModel):
+    version: int | None = None
+    name: str | None = Field(None, max_length=100)
+    unit: str | None = Field(None, max_length=30)
+    kind: Literal["flow", "stock", "rate"] | None = None
+    direction: Literal[1, -1] | None = None
+    owner: str | None = Field(None, max_length=100)
+    scope: str | None = None
+    precision: int | None = Field(None, ge=0, le=4)
+    aliases: list[str] | None = None
+    active: bool | None = None
+
+
 def _ind(row) -> IndicatorRead:
     return IndicatorRead(id=row.id, code=row.code, name=row.name, unit=row.unit or "", kind=row.kind,
                          direction=row.direction, owner=row.owner or "", scope=row.scope or "",
-                         precision=row.precision, aliases=list(row.aliases or []), version=row.version)
+                         precision=row.precision, aliases=list(row.aliases or []), active=bool(row.active),
+                         version=row.version)
 
 
 @router.get("/indicators", response_model=list[IndicatorRead])
@@ -97,6 +112,11 @@ def list_indicators(actor: CurrentActor, session: DbSession):
 @router.post("/indicators", response_model=IndicatorRead, status_code=201)
 def create_indicator(body: IndicatorCreate, actor: CurrentActor, session: DbSession):
     return _ind(service.create_indicator(session, actor, **body.model_dump()))
+
+
+@router.patch("/indicators/{indicator_id}", response_model=IndicatorRead)
+def update_indicator(indicator_id: int, body: IndicatorUpdate, actor: CurrentActor, session: DbSession):
+    return _ind(service.update_indicator(session, actor, indicator_id, **body.model_dump()))
 
 
 @router.get("/board")

@@ -130,6 +130,45 @@ def create_indicator(session: Session, actor: Actor, *, name: str, unit: str = "
     return row
 
 
+INDICATOR_FIELDS = ("name", "unit", "kind", "direction", "owner", "scope", "precision", "aliases", "active")
+
+
+def _check_indicator_fields(session: Session, fields: dict, own_id: int | None = None) -> None:
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise ValidationFailed("指标名称不能为空")
+    if fields.get("kind", "flow") not in ("flow", "stock", "rate"):
+        raise ValidationFailed("指标类型应为 flow（累计）、stock（余额/存量）或 rate（比率/平均）")
+    if fields.get("direction", 1) not in (1, -1):
+        raise ValidationFailed("方向应为 1（越高越好）或 -1（越低越好）")
+    if not 0 <= int(fields.get("precision", 1)) <= 4:
+        raise ValidationFailed("公布精度应为 0–4 位小数")
+    labels = ([fields["name"]] if "name" in fields else []) + list(fields.get("aliases") or [])
+    for label in labels:
+        clash = resolve_indicator(session, label)
+        if clash is not None and clash.id != own_id:
+            raise ValidationFailed(f"指标名称或别名“{label}”与已有指标“{clash.name}”重复")
+
+
+def update_indicator(session: Session, actor: Actor, indicator_id: int, *, version: int | None = None,
+                     **changes) -> Indicator:
+    """Edit a catalogue entry (name, aliases, unit, kind, direction, owner, 口径, precision, active).
+    The code stays: imports and targets refer to it. A changed direction or precision re-ranks
+    every period at the next board read (the board cache's token is renewed by the change)."""
+    policy.ensure_business_writer(actor)
+    row = _get_indicator(session, indicator_id)
+    org.check_version(row, version)
+    fields = {k: v for k, v in changes.items() if k in INDICATOR_FIELDS and v is not None}
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+    if "aliases" in fields:
+        fields["aliases"] = [a.strip() for a in fields["aliases"] if a and a.strip()]
+    _check_indicator_fields(session, fields, own_id=row.id)
+    for k, v in fields.items():
+        setattr(row, k, v)
+    session.flush()
+    return row
+
+
 # ---------------------------------------------------------------------------------------------
 # Regions
 # ---------------------------------------------------------------------------------------------
