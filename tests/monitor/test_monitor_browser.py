@@ -30,10 +30,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(templates, tmp_path):
+def _serve(templates, tmp_path, with_real: bool):
     url, drop = templates.copy("sqlite", demo=True)
-    if REAL.exists():  # the real workbook next to the demo city: scope 邵阳市, period 2025-03
+    if with_real and REAL.exists():  # the real workbook next to the demo city: scope 邵阳市, period 2025-03
         from diaodu.monitor import service
 
         db = Database(url)
@@ -56,15 +55,27 @@ def server(templates, tmp_path):
             if proc.poll() is not None:
                 raise RuntimeError(proc.stderr.read().decode())
             time.sleep(0.2)
-    yield base
+    yield base, url
     proc.terminate()
     proc.wait(timeout=10)
     drop()
 
 
-def _login(page, base):
+@pytest.fixture
+def server(templates, tmp_path):
+    for base, _url in _serve(templates, tmp_path, with_real=True):
+        yield base
+
+
+@pytest.fixture
+def bare_server(templates, tmp_path):
+    """The demo city only; yields (base URL, database URL)."""
+    yield from _serve(templates, tmp_path, with_real=False)
+
+
+def _login(page, base, username="lingdao"):
     page.goto(base + "/login")
-    page.fill("input[name=username]", "lingdao")
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", "Shifan@2026")
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
@@ -112,3 +123,93 @@ def test_dashboard_in_browser(server, browser):
         finally:
             for opened_page in opened:
                 opened_page.context.close()
+
+
+def _field(page, testid: str):
+    """The native input of a Quasar field (QInput puts the attribute on the <input> itself)."""
+    return page.locator(f"input[data-testid={testid}], textarea[data-testid={testid}], "
+                        f"[data-testid={testid}] input").first
+
+
+def _pick(page, testid: str, text: str) -> None:
+    """Choose ``text`` in a Quasar select with input (type to filter, click the option)."""
+    field = _field(page, testid)
+    field.click()
+    field.fill(text)
+    page.locator(".q-menu .q-item", has_text=text).first.click()
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="the real workbook is not next to the repository")
+def test_manage_page_import_catalogue_target_entry(bare_server, browser):
+    """数据维护 as the dispatcher: the real workbook uploaded, previewed and imported; a new
+    indicator, a target for it and a value typed by hand — each checked in the database."""
+    from sqlalchemy import func, select
+
+    from diaodu.monitor import service
+    from diaodu.monitor.models import Observation, Target
+
+    base, url = bare_server
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    db = Database(url)
+    try:
+        _login(page, base, "diaodu")
+        page.goto(base + "/monitor/manage?tab=import")
+        page.get_by_test_id("create-regions").click()
+        _field(page, "parent").fill("邵阳市")
+        page.locator("input[type=file]").set_input_files(str(REAL))
+        report = page.get_by_test_id("import-report")
+        report.wait_for(timeout=20000)
+        assert "预览" in report.inner_text() and "新增 335" in report.inner_text()
+        with db.session() as s:  # the preview wrote nothing
+            assert s.scalar(select(func.count()).select_from(Observation).where(
+                Observation.source_file == REAL.name)) == 0
+        page.screenshot(path=str(ARTIFACTS / "monitor-import-preview.png"), full_page=True)
+        page.get_by_test_id("confirm-import").click()
+        page.get_by_text("已导入 — ").wait_for(timeout=20000)
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(Observation).where(
+                Observation.source_file == REAL.name)) == 335
+
+        page.goto(base + "/monitor/manage?tab=catalogue")
+        page.get_by_test_id("new-indicator").click()
+        _field(page, "ind-name").fill("新能源汽车产量")
+        _field(page, "ind-aliases").fill("新能源车产量、新能源汽车")
+        page.get_by_test_id("ind-save").click()
+        page.get_by_text("已保存指标").wait_for(timeout=5000)
+        _field(page, "ind-filter").fill("新能源")
+        page.get_by_test_id("catalogue").get_by_text("新能源汽车产量").wait_for(timeout=5000)
+        with db.session() as s:
+            ind = service.resolve_indicator(s, "新能源车产量")
+            assert ind is not None and ind.name == "新能源汽车产量"
+
+        page.goto(base + "/monitor/manage?tab=targets")
+        page.get_by_test_id("new-target").click()
+        _pick(page, "target-region", "甲县")
+        _pick(page, "target-indicator", "新能源汽车产量")
+        _field(page, "target-text").fill("增长20%以上，保三争二")
+        page.get_by_test_id("target-save").click()
+        page.get_by_test_id("targets").get_by_text("增长20%以上，保三争二").wait_for(timeout=5000)
+        with db.session() as s:
+            t = s.scalars(select(Target).where(Target.indicator_id == ind.id)).one()
+            assert (t.kind, t.value, t.qualifier, t.rank_keep, t.rank_strive) == ("growth", 20, ">=", 3, 2)
+
+        page.goto(base + "/monitor/manage?tab=entry")
+        _pick(page, "entry-region", "甲县")
+        _pick(page, "entry-indicator", "新能源汽车产量")
+        _field(page, "entry-period").fill("2026-10")
+        _field(page, "entry-value").fill("1200")
+        _field(page, "entry-growth").fill("15.5")
+        _field(page, "entry-note").fill("工信局电话核实")
+        page.get_by_test_id("entry-save").click()
+        saved = page.get_by_test_id("entry-saved")
+        saved.wait_for(timeout=5000)
+        assert "调度员" in saved.inner_text() or "手工录入" in saved.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "monitor-manage-entry.png"), full_page=True)
+        with db.session() as s:
+            o = s.scalars(select(Observation).where(Observation.indicator_id == ind.id)).one()
+            assert (o.year, o.month, o.value, o.growth) == (2026, 10, 1200, 15.5)
+            assert o.entered_by_id is not None and "工信局电话核实" in o.source_ref
+    finally:
+        db.dispose()
+        page.context.close()

@@ -9,7 +9,7 @@ from fastapi import Request
 from nicegui import ui
 
 from diaodu.core.errors import DiaoduError
-from diaodu.monitor import rules, service
+from diaodu.monitor import manage_pages, rules, service
 from diaodu.monitor.models import Target
 from diaodu.web.context import ctx
 from diaodu.web.ui.shell import frame, page_actor, signed_in
@@ -119,8 +119,10 @@ class Dashboard:
     def content(self) -> None:
         if not self.period:
             with ui.card().classes("w-full"):
-                ui.label("还没有指标数据。管理员或调度员可用命令导入统计月报卡：").classes("text-gray-600")
+                ui.label("还没有指标数据。管理员或调度员可在“数据维护”上传统计月报卡，或用命令导入：") \
+                    .classes("text-gray-600")
                 ui.code("diaodu monitor import 月报卡.xlsx --dry-run").classes("w-full")
+                ui.link("去数据维护 →", "/monitor/manage?tab=import")
             return
         with ui.row().classes("w-full items-center gap-3 wrap"):
             ui.select(self.periods, value=self.period, label="期间",
@@ -134,6 +136,9 @@ class Dashboard:
                 ui.badge(f"{CN[c]} {counts[c]}", color={"red": "red-7", "yellow": "amber-7", "green": "green-7"}[c]) \
                     .classes("text-sm px-2 py-1")
             ui.label(f"序时进度 {rules.time_progress(int(self.period[5:])) * 100:.1f}%").classes("text-sm text-gray-600")
+            ui.space()
+            ui.button("数据维护", icon="edit_note", on_click=lambda: ui.navigate.to("/monitor/manage")).props(
+                "flat dense no-caps").classes("text-sm")
         with ui.element("div").classes("w-full grid gap-3").style(
                 "grid-template-columns:repeat(auto-fit,minmax(min(100%,420px),1fr))"):
             self.exceptions()
@@ -369,3 +374,4 @@ _ROLE = {"value": "数值", "growth": "增速", "rank": "排名", "region": "地
          "change_ytd": "比年初增减", "unit": "单位"}
 
 register()
+manage_pages.register()
