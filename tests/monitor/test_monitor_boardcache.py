@@ -110,3 +110,23 @@ def test_board_json_is_the_board(demo_db):
             encoded = service.board_json(s, ADMIN, year, month, region)
             assert json.loads(encoded) == board and board["rows"]
             assert service.board_json(s, ADMIN, year, month, region) is encoded  # served from the cache
+
+
+def test_warmer_computes_the_latest_boards_once_per_change(demo_db):
+    from diaodu.monitor import scheduled
+
+    boardcache.clear()
+    token = scheduled.warm_once(demo_db)
+    with demo_db.session(ADMIN) as s:
+        year, month = service.parse_period_arg(service.available_periods(s)[0])
+        scopes = list(service.board_scopes(s, year, month))
+        hits = boardcache.stats["hits"]
+        boards = [service.board(s, ADMIN, year, month, scope) for scope in scopes]
+        assert boardcache.stats["hits"] == hits + len(scopes) and all(b["rows"] for b in boards)
+        assert boards == [service.board_reference(s, ADMIN, year, month, scope) for scope in scopes]
+    misses = boardcache.stats["misses"]
+    assert scheduled.warm_once(demo_db, token) == token  # unchanged data: nothing computed
+    assert boardcache.stats["misses"] == misses
+    with demo_db.session(ADMIN) as s:
+        s.execute(text("UPDATE region SET sort = sort + 1 WHERE id = (SELECT min(id) FROM region)"))
+    assert scheduled.warm_once(demo_db, token) != token
