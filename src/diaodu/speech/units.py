@@ -48,6 +48,15 @@ _BARE_LEVELS = r"(?<![^\s，；：。和及])[县区市](?:、[县区市])+(?=[�
 _BARE_LEVELS_RX = re.compile(r"^[县区市](?:、[县区市])+$")
 _BARE_AFTER = re.compile(r"等(?:部门|单位)[和及]([县区市](?:、[县区市])+)(?=要|必须|务必)")
 _ENDS_STRONG = re.compile(rf"(?:{_STRONG})$")
+# a place named as the acting subject: 永昌县要…, 甲县、乙县要…, 邵东市、隆回县和洞口县要… — a whole
+# word (nothing Chinese right before it), so 工业强县要… or 省市县要求 are not read as places
+_PLACE = (r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,5}(?:县|区|市|旗)"
+          r"(?=[、和及与]|(?:也|都|还|今年|年内|近期|下一步|会后)?(?:要|必须|务必)|[，,](?:要|必须|务必))")
+# words ending like a place that are not one (地区, 山区, 城市 …) or not a single place (全县, 各县)
+_NOT_PLACE = re.compile(r"(?:^[全我本该两外省和及与要在对向给把将从由为到让使被请是](?:县|区|市)$|^[要和及与]|^县区$|^市县$|^城区$|省市|市县|"
+                        r"(?:地|山|社|景|辖|片|库|矿|牧|林|灾|老|园|超|夜|股|楼|车|都|集|试验|示范|开发|高新|保税)"
+                        r"(?:区|市)$|(?:^|智慧|文明|卫生|园林|中心|旅游|海绵|宜居|新型|一线|二线|三线|地级|县级|大|中|小)城市$|"
+                        r"(?:强|大|名|示范|试点)县$)")
 
 
 def split_he(tok: str) -> list[str]:
@@ -63,7 +72,7 @@ def split_he(tok: str) -> list[str]:
 @lru_cache(maxsize=None)
 def _token_re() -> re.Pattern[str]:
     lex = "|".join(sorted((re.escape(x) for x in organs()), key=len, reverse=True))
-    return re.compile(rf"{_BARE_LEVELS}|{_COLLECTIVE}|{_ORGAN}|{lex}")
+    return re.compile(rf"{_BARE_LEVELS}|{_COLLECTIVE}|{_ORGAN}|{lex}|{_PLACE}")
 _SEP = re.compile(r"[、，,]|和|及|以及|与|、以及")
 _BAD_END = re.compile(r"(?:各级干部|干部|部署|部分|部位|局面|室内|会上|会后|全部|内部|外部|大部|局部|本部|总部|会议|机会|社会|大会|协会|学会|都会|"
                       r"以来|以上|以下|方面|工作|问题|项目|企业|时候|办法|上下|镇上|乡下|全乡|全镇|一部|各部|"
@@ -101,7 +110,7 @@ def _clean(tok: str) -> str | None:
         return _clean(head) if head.startswith(("各", "有关")) and len(head) > 2 else None
     if len(tok) < 2 or _BAD_END.search(tok) or _BAD_START.match(tok) or _RX0.search(tok):
         return None
-    if tok in generic():
+    if tok in generic() or _NOT_PLACE.search(tok) and not _ENDS_STRONG.search(tok):
         return None
     if tok[0] in _LEVEL and len(tok) == 2 and tok[1] in "委办室部队站所院社处科会组":
         return tok if tok[1] in "委" else None
@@ -262,7 +271,8 @@ def _group_at(norm: str, pos: int, end: int, lex: tuple[str, ...]):
     names = [n for n in (p if p in bare else _clean(p) for p in _split_group(split)) if n]
     # unprefixed short names must be in the lexicon or carry a strong suffix
     names = [n for n in names if n[0] in _LEVEL or n.startswith(("各", "有关", "相关", "X", "×", "*")) or n in lex
-             or re.search(rf"(?:{_STRONG})$", _RX4.sub("", n)) and len(n) >= 3]
+             or re.search(rf"(?:{_STRONG})$", _RX4.sub("", n)) and len(n) >= 3
+             or len(n) >= 2 and n[-1] in "县区市旗"]  # a place (_PLACE, already checked by _clean)
     acting = bool(names) and bool(_ACTING_AFTER.match(norm, ge)) and not _OBJECT_BEFORE.search(
         norm, max(0, gs - 4), gs)
     return gs, ge, names, acting
