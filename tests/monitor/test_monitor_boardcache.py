@@ -124,6 +124,9 @@ def test_warmer_computes_the_latest_boards_once_per_change(demo_db):
         boards = [service.board(s, ADMIN, year, month, scope) for scope in scopes]
         assert boardcache.stats["hits"] == hits + len(scopes) and all(b["rows"] for b in boards)
         assert boards == [service.board_reference(s, ADMIN, year, month, scope) for scope in scopes]
+        hits = boardcache.stats["hits"]
+        service.board_json(s, ADMIN, year, month)
+        assert boardcache.stats["hits"] == hits + 1
     misses = boardcache.stats["misses"]
     assert scheduled.warm_once(demo_db, token) == token  # unchanged data: nothing computed
     assert boardcache.stats["misses"] == misses

@@ -3,8 +3,8 @@
 Boards are cached until the data changes (``boardcache``); the first read after an import would
 compute its board (~30 ms for a city, ~150–200 ms for a whole province). Every ``poll_seconds``
 (``DIAODU_MONITOR_WARM_POLL``, default 15) this job reads the data token — one tiny query — and,
-when it changed, computes in a worker thread what the 驾驶舱 opens first: the latest period's
-board of every city (ranking scope). Imports from the CLI, another server process or psql are
+when it changed, computes in a worker thread what the 驾驶舱 opens first — the latest period's
+board of every city (ranking scope) — and the JSON of the whole board the API sends. Imports from the CLI, another server process or psql are
 noticed the same way. ``DIAODU_MONITOR_WARMER=0`` turns it off.
 """
 
@@ -37,6 +37,7 @@ def warm_once(db, last_token: str | None = None) -> str | None:
         year, month = service.parse_period_arg(periods[0])
         for scope in service.board_scopes(session, year, month):
             service.board(session, actor, year, month, scope)
+        service.board_json(session, actor, year, month)  # what GET /api/v1/monitor/board sends by default
     return token
 
 
