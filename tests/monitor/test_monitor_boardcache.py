@@ -4,6 +4,7 @@ returns rows the caller may change freely. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, text
 
 from diaodu.core.audit import Actor
@@ -133,3 +134,31 @@ def test_warmer_computes_the_latest_boards_once_per_change(demo_db):
     with demo_db.session(ADMIN) as s:
         s.execute(text("UPDATE region SET sort = sort + 1 WHERE id = (SELECT min(id) FROM region)"))
     assert scheduled.warm_once(demo_db, token) != token
+
+
+def test_thresholds_change_colours_and_renew_the_token(demo_db):
+    from diaodu.core.errors import Conflict, Forbidden, ValidationFailed
+    from diaodu.monitor import rules, thresholds
+
+    with demo_db.session(ADMIN) as s:
+        year, month = service.parse_period_arg(service.available_periods(s)[0])
+        assert thresholds.current(s) == rules.WarningThresholds()
+        before = service.board(s, ADMIN, year, month)
+        tok = boardcache.token(s)
+    reds = sum(r["colour"] == "red" for r in before["rows"])
+    with demo_db.session(ADMIN) as s:  # nothing is red any more for a gap, none for the bottom place
+        thresholds.save(s, ADMIN, red_gap=-1000.0, yellow_gap=-999.0, red_bottom=0, yellow_bottom=0)
+    with demo_db.session(ADMIN) as s:
+        assert boardcache.token(s) != tok
+        after = service.board(s, ADMIN, year, month)
+        assert after == service.board_reference(s, ADMIN, year, month)
+        version = thresholds.as_dict(s)["version"]
+    assert reds > 0 and not any(r["colour"] == "red" for r in after["rows"])
+    with demo_db.session(ADMIN) as s:
+        with pytest.raises(ValidationFailed):
+            thresholds.save(s, ADMIN, red_gap=1.0, yellow_gap=0.0)
+        with pytest.raises(Conflict):
+            thresholds.save(s, ADMIN, version=version + 7, red_gap=-3.0)
+        leader = Actor(user_id=None, username="ld", role="leader")
+        with pytest.raises(Forbidden):
+            thresholds.save(s, leader, red_gap=-3.0)

@@ -142,7 +142,8 @@ def _pick(page, testid: str, text: str) -> None:
 @pytest.mark.skipif(not REAL.exists(), reason="the real workbook is not next to the repository")
 def test_manage_page_import_catalogue_target_entry(bare_server, browser):
     """数据维护 as the dispatcher: the real workbook uploaded, previewed and imported; a new
-    indicator, a target for it and a value typed by hand — each checked in the database."""
+    indicator, a target for it, a value typed by hand and the warning thresholds — each checked
+    in the database."""
     from sqlalchemy import func, select
 
     from diaodu.monitor import service
@@ -210,6 +211,16 @@ def test_manage_page_import_catalogue_target_entry(bare_server, browser):
             o = s.scalars(select(Observation).where(Observation.indicator_id == ind.id)).one()
             assert (o.year, o.month, o.value, o.growth) == (2026, 10, 1200, 15.5)
             assert o.entered_by_id is not None and "工信局电话核实" in o.source_ref
+
+        page.goto(base + "/monitor/manage?tab=thresholds")
+        _field(page, "th-yellow_gap").fill("-1")
+        _field(page, "th-red_bottom").fill("1")
+        page.get_by_test_id("th-save").click()
+        page.get_by_text("预警阈值已保存").wait_for(timeout=5000)
+        from diaodu.monitor import thresholds
+        with db.session() as s:
+            th = thresholds.current(s)
+            assert (th.red_gap, th.yellow_gap, th.red_bottom, th.yellow_bottom) == (-5.0, -1.0, 1, 4)
     finally:
         db.dispose()
         page.context.close()

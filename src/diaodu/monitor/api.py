@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from diaodu.core.errors import ValidationFailed
-from diaodu.monitor import service
+from diaodu.monitor import service, thresholds
 from diaodu.web.deps import CurrentActor, DbSession
 
 router = APIRouter(prefix="/monitor", tags=["monitor"])
@@ -117,6 +117,26 @@ def create_indicator(body: IndicatorCreate, actor: CurrentActor, session: DbSess
 @router.patch("/indicators/{indicator_id}", response_model=IndicatorRead)
 def update_indicator(indicator_id: int, body: IndicatorUpdate, actor: CurrentActor, session: DbSession):
     return _ind(service.update_indicator(session, actor, indicator_id, **body.model_dump()))
+
+
+class ThresholdsUpdate(BaseModel):
+    version: int | None = None
+    red_gap: float | None = None
+    yellow_gap: float | None = None
+    red_bottom: int | None = Field(None, ge=0, le=50)
+    yellow_bottom: int | None = Field(None, ge=0, le=50)
+
+
+@router.get("/thresholds")
+def get_thresholds(actor: CurrentActor, session: DbSession):
+    """The 红/黄/绿 thresholds the board uses (gaps in percentage points, bottoms in places)."""
+    return thresholds.as_dict(session)
+
+
+@router.put("/thresholds")
+def put_thresholds(body: ThresholdsUpdate, actor: CurrentActor, session: DbSession):
+    thresholds.save(session, actor, **body.model_dump())
+    return thresholds.as_dict(session)
 
 
 @router.get("/board")

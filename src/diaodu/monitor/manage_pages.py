@@ -19,13 +19,14 @@ from nicegui import ui
 from diaodu.core import org
 from diaodu.core.errors import DiaoduError, ValidationFailed
 from diaodu.core.models import Role
-from diaodu.monitor import service
+from diaodu.monitor import service, thresholds
 from diaodu.web.context import ctx
 from diaodu.web.ui.shell import frame, page_actor, signed_in
 
 KINDS = {"flow": "累计（1–M月）", "stock": "余额/存量", "rate": "比率/平均"}
 DIRECTIONS = {1: "越高越好", -1: "越低越好"}
-TABS = {"import": "导入月报", "catalogue": "指标目录", "targets": "年度目标", "entry": "手工录入"}
+TABS = {"import": "导入月报", "catalogue": "指标目录", "targets": "年度目标", "entry": "手工录入",
+        "thresholds": "预警阈值"}
 
 
 def register() -> None:
@@ -36,7 +37,7 @@ def register() -> None:
             return page
         actor = page.actor
         editor = actor.role in (Role.admin, Role.dispatcher)
-        shown = [k for k in TABS if editor or k in ("catalogue", "targets")
+        shown = [k for k in TABS if editor or k in ("catalogue", "targets", "thresholds")
                  or (k == "entry" and actor.role == Role.reporter)]
         with frame(page, "数据维护", "/"):
             with ui.row().classes("w-full items-center gap-2"):
@@ -48,7 +49,7 @@ def register() -> None:
                 for k in shown:
                     with ui.tab_panel(k):
                         {"import": _import_panel, "catalogue": _catalogue_panel, "targets": _targets_panel,
-                         "entry": _entry_panel}[k](actor, editor)
+                         "entry": _entry_panel, "thresholds": _thresholds_panel}[k](actor, editor)
         return None
 
 
@@ -395,3 +396,37 @@ def _entry_panel(actor, editor: bool) -> None:
                     "text-sm text-gray-600")
 
         ui.button("录入", icon="save", on_click=save).props('color=primary data-testid="entry-save"')
+
+
+# --- warning thresholds ---------------------------------------------------------------------------
+
+def _thresholds_panel(actor, editor: bool) -> None:
+    with ctx().db.session(actor) as s:
+        cur = thresholds.as_dict(s)
+    ui.label("驾驶舱的红黄绿：差距 = 完成率 − 序时进度（总量目标）或 增速 − 目标增速（增速目标），单位为百分点；"
+             "位次按同级排名从末位数起。取差距和位次两者中较差的颜色；定了“保四争三”的，位次落后于“保”的位次为黄。") \
+        .classes("text-sm text-gray-600")
+    with ui.card().classes("w-full").style("max-width:560px").props("flat bordered"):
+        inputs = {}
+        for key, label in cur["labels"].items():
+            integer = key.endswith("bottom")
+            inputs[key] = ui.number(label, value=cur[key], step=1 if integer else 0.5,
+                                    format="%d" if integer else "%.1f").props(
+                f'outlined dense data-testid="th-{key}"' + ("" if editor else " readonly")).classes("w-full")
+        box = ui.column().classes("w-full")
+
+        def save() -> None:
+            box.clear()
+            values = {k: (int(i.value) if k.endswith("bottom") and i.value is not None else i.value)
+                      for k, i in inputs.items()}
+            try:
+                with ctx().db.session(actor) as s:
+                    thresholds.save(s, actor, version=cur["version"], **values)
+                    cur.update(thresholds.as_dict(s))
+            except DiaoduError as exc:
+                _fail(box, exc.message, "未保存")
+                return
+            ui.notify("预警阈值已保存，驾驶舱按新阈值着色", type="positive")
+
+        if editor:
+            ui.button("保存", icon="save", on_click=save).props('color=primary data-testid="th-save"')

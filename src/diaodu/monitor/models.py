@@ -9,8 +9,10 @@
   typed the value (``entered_by_id``).
 * ``monitor_target`` — region × indicator × year × origin (assigned 市下任务 / own 本级目标).
 * ``monitor_import`` — one row per real import (file name, SHA-256, who, when, counts).
+* ``monitor_setting`` — named settings as JSON (``warning_thresholds``: the 红/黄/绿 thresholds),
+  edited by dispatchers and audited like any row.
 * ``monitor_state`` — one row whose ``token`` database triggers replace with a random value on every
-  change to the tables the board reads (observations, targets, indicators, regions); the board cache
+  change to the tables the board reads (observations, targets, indicators, regions, settings); the board cache
   (``boardcache.py``) keys on it. Triggers are created by the migration, not by the model.
 """
 
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from diaodu.core.db import Base, Timestamped, Versioned, utcnow
 from diaodu.core.models import Region, User
 
-__all__ = ["Indicator", "Observation", "Target", "ImportBatch", "BoardState"]
+__all__ = ["Indicator", "Observation", "Target", "ImportBatch", "BoardState", "Setting"]
 
 
 class Indicator(Versioned, Timestamped, Base):
@@ -127,3 +129,9 @@ class BoardState(Base):
     __tablename__ = "monitor_state"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     token: Mapped[str] = mapped_column(String(40))
+
+
+class Setting(Versioned, Timestamped, Base):
+    __tablename__ = "monitor_setting"
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON, default=dict)

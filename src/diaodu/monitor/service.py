@@ -36,7 +36,7 @@ from diaodu.core.audit import Actor
 from diaodu.core.errors import Forbidden, NotFound, ValidationFailed
 from diaodu.core.models import Region, RegionAlias, Role
 from diaodu.monitor import catalogue as cat
-from diaodu.monitor import boardcache, rules
+from diaodu.monitor import boardcache, rules, thresholds
 from diaodu.monitor.board import AGGREGATE_REGIONS, _target_text, build_board
 from diaodu.monitor.board import Target as PureTarget
 from diaodu.monitor.importer import parse_file, summary_lines
@@ -841,7 +841,7 @@ def _compute_board_rows(session: Session, year: int, month: int, regions: dict[i
             pt = PureTarget(str(t[0]), ind[1], year, t[2], t[3], t[4] if t[4] in QUALIFIERS else ">=", t[5],
                             t[6], t[7], "own" if own else "assigned")
             tmap[k] = (pt, _target_text(pt, ind[3] or ""))
-    th = rules.WarningThresholds()
+    th = thresholds.current(session)
     red_gap, yellow_gap, red_bottom, yellow_bottom = th.red_gap, th.yellow_gap, th.red_bottom, th.yellow_bottom
     periods = {m: f"{year:04d}-{m:02d}" for m in range(1, 13)}
     # row order: indicator (sort, id), scope, the scope's own row first, region (sort, id) — as one int
@@ -927,6 +927,7 @@ def board_reference(session: Session, actor: Actor, year: int, month: int,
     current = _latest(rows, month)
     previous = _latest(rows, month - 1) if month > 1 else {}
     targets = _pure_targets(session, year, codes)
+    th = thresholds.current(session)
     by_scope: dict[int, list[ParsedObservation]] = defaultdict(list)
     ids: dict[tuple[str, str], tuple] = {}
     for (rid, iid), r in current.items():
@@ -942,7 +943,8 @@ def board_reference(session: Session, actor: Actor, year: int, month: int,
     for scope, obs in by_scope.items():
         scope_peers = {str(rid) for rid, p in peers.items() if p == scope}
         built = build_board(obs, year=year, month=month, targets=targets, previous_ranks=prev_ranks,
-                            catalogue=catalogue, is_peer=lambda o, sp=scope_peers: o.region_norm in sp)
+                            catalogue=catalogue, thresholds=th,
+                            is_peer=lambda o, sp=scope_peers: o.region_norm in sp)
         for b in built:
             src = ids[(b.region_norm, b.indicator_code)]
             rid = int(b.region_norm)

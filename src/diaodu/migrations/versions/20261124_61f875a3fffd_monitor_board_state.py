@@ -9,11 +9,13 @@ triggers, not the application, renew it, so every writer counts: the ORM, bulk i
 On PostgreSQL one statement-level trigger per table; SQLite has only row-level triggers.
 
 Beware: a later SQLite batch migration that recreates one of these tables drops its triggers;
-re-create them there with create_triggers (tests/monitor/test_monitor_boardcache.py fails if a
+re-create them there with diaodu.monitor.dbtriggers.create_token_triggers (tests/monitor/test_monitor_boardcache.py fails if a
 watched table stops renewing the token).
 """
 import sqlalchemy as sa
 from alembic import op
+
+from diaodu.monitor.dbtriggers import PG_TOKEN, SQLITE_TOKEN, create_token_triggers, drop_token_triggers
 
 revision = '61f875a3fffd'
 down_revision = 'eb494dc491ba'
@@ -21,26 +23,6 @@ branch_labels = None
 depends_on = None
 
 WATCHED = ("monitor_observation", "monitor_target", "monitor_indicator", "region")
-PG_TOKEN = "md5(random()::text || clock_timestamp()::text)"
-SQLITE_TOKEN = "lower(hex(randomblob(16)))"
-
-
-def create_triggers(table: str) -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"CREATE TRIGGER monitor_state_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                   f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION monitor_state_renew()")
-    else:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER monitor_state_{table}_{event.lower()} AFTER {event} ON {table} "
-                       f"BEGIN UPDATE monitor_state SET token = {SQLITE_TOKEN}; END")
-
-
-def drop_triggers(table: str) -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP TRIGGER IF EXISTS monitor_state_{table} ON {table}")
-    else:
-        for event in ("insert", "update", "delete"):
-            op.execute(f"DROP TRIGGER IF EXISTS monitor_state_{table}_{event}")
 
 
 def upgrade() -> None:
@@ -56,12 +38,12 @@ def upgrade() -> None:
         op.execute("CREATE FUNCTION monitor_state_renew() RETURNS trigger LANGUAGE plpgsql AS "
                    f"$$ BEGIN UPDATE monitor_state SET token = {PG_TOKEN}; RETURN NULL; END $$")
     for table in WATCHED:
-        create_triggers(table)
+        create_token_triggers(op, table)
 
 
 def downgrade() -> None:
     for table in WATCHED:
-        drop_triggers(table)
+        drop_token_triggers(op, table)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS monitor_state_renew()")
     op.drop_table('monitor_state')
