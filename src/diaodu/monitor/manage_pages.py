@@ -246,9 +246,10 @@ def _targets_panel(actor, editor: bool) -> None:
     state = {"year": date.today().year}
     with ctx().db.session(actor) as s:
         years = sorted({int(p[:4]) for p in service.available_periods(s)} | {state["year"], state["year"] + 1})
-    cols = [{"name": "region", "label": "地区", "field": "region", "align": "left", "sortable": True},
+    nowrap = "white-space:nowrap"
+    cols = [{"name": "region", "label": "地区", "field": "region", "align": "left", "sortable": True, "style": nowrap},
             {"name": "indicator", "label": "指标", "field": "indicator", "align": "left", "sortable": True},
-            {"name": "origin", "label": "来源", "field": "origin"},
+            {"name": "origin", "label": "来源", "field": "origin", "style": nowrap},
             {"name": "text", "label": "目标", "field": "text", "align": "left"},
             {"name": "note", "label": "备注", "field": "note", "align": "left"}]
 
