@@ -162,3 +162,32 @@ def test_thresholds_change_colours_and_renew_the_token(demo_db):
         leader = Actor(user_id=None, username="ld", role="leader")
         with pytest.raises(Forbidden):
             thresholds.save(s, leader, red_gap=-3.0)
+
+
+def test_cache_is_bounded_and_forgets_old_tokens(demo_db, monkeypatch):
+    boardcache.clear()
+    monkeypatch.setattr(boardcache, "MAX_ENTRIES", 5)
+    with demo_db.session(ADMIN) as s:
+        for month in range(1, 13):  # empty boards count as entries too
+            assert service.board(s, ADMIN, 1999, month)["rows"] == []
+        assert len(boardcache._entries) == 5
+        year, month = service.parse_period_arg(service.available_periods(s)[0])
+        service.board(s, ADMIN, year, month)
+        old = boardcache.token(s)
+    with demo_db.session(ADMIN) as s:
+        s.execute(text("UPDATE region SET sort = sort + 1 WHERE id = (SELECT min(id) FROM region)"))
+    with demo_db.session(ADMIN) as s:
+        service.board(s, ADMIN, year, month)
+    assert boardcache._entries and all(k[1] != old for k in boardcache._entries)
+
+
+def test_deactivated_indicator_leaves_the_board(demo_db):
+    with demo_db.session(ADMIN) as s:
+        year, month = service.parse_period_arg(service.available_periods(s)[0])
+        ind = service.resolve_indicator(s, "规模工业增加值")
+        assert any(r["indicator_id"] == ind.id for r in service.board(s, ADMIN, year, month)["rows"])
+        service.update_indicator(s, ADMIN, ind.id, active=False)
+    with demo_db.session(ADMIN) as s:
+        board = service.board(s, ADMIN, year, month)
+        assert board == service.board_reference(s, ADMIN, year, month)
+        assert board["rows"] and not any(r["indicator_id"] == ind.id for r in board["rows"])

@@ -1,7 +1,8 @@
 """Backup and restore.
 
 SQLite: the online backup API copies a consistent snapshot page by page, safe while the server
-is writing (WAL mode). PostgreSQL: ``pg_dump --format=custom`` and ``pg_restore --clean``.
+is writing (WAL mode). PostgreSQL: ``pg_dump --format=custom``; a restore replaces the ``public``
+schema with the backup's in one transaction (``pg_restore`` to SQL, run by ``psql``).
 """
 
 from __future__ import annotations
@@ -93,10 +94,17 @@ def restore(url: str, source: Path) -> None:
         import os
 
         args, env = _pg_args(url)
-        result = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
-                                 "--single-transaction", *args, str(source)],
-                                capture_output=True, text=True, env={**os.environ, **env})
+        script = subprocess.run([_pg_tool("pg_restore"), "--no-owner", "-f", "-", str(source)],
+                                capture_output=True, text=True)
+        if script.returncode != 0:
+            raise DiaoduError(f"pg_restore 失败：{script.stderr.strip()}")
+        # The database becomes exactly the backup: what was created after it (a newer version's
+        # tables, functions, triggers) must not survive, as ``pg_restore --clean`` would leave it.
+        # The old schema is dropped and the backup loaded in one transaction: all or nothing.
+        sql = "DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n" + script.stdout
+        result = subprocess.run([_pg_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+                                 *args], input=sql, capture_output=True, text=True, env={**os.environ, **env})
         if result.returncode != 0:
-            raise DiaoduError(f"pg_restore 失败：{result.stderr.strip()}")
+            raise DiaoduError(f"恢复失败，数据库未改变：{result.stderr.strip()}")
         return
     raise DiaoduError(f"不支持的数据库：{url}")

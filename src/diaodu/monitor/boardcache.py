@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from diaodu.monitor.models import BoardState
 
 MAX_ROWS = 60_000  # about three province boards (~20 MB each)
+MAX_ENTRIES = 256  # empty or tiny boards (any period, any region can be asked for) count too
 
 _lock = threading.Lock()
 _entries: OrderedDict[tuple, dict] = OrderedDict()
@@ -43,8 +44,13 @@ def _copy(board: dict) -> dict:
     return {"period": board["period"], "rows": [r.copy() for r in board["rows"]]}
 
 
+def _db(session: Session) -> str:
+    bind = session.get_bind()
+    return str(getattr(bind, "engine", bind).url)
+
+
 def _key(session: Session, tok: str, key: Hashable) -> tuple:
-    return (str(session.get_bind().url), tok, key)
+    return (_db(session), tok, key)
 
 
 def _lookup(session: Session, tok: str | None, key: Hashable):
@@ -62,16 +68,23 @@ def _lookup(session: Session, tok: str | None, key: Hashable):
 
 
 def _store(session: Session, tok: str | None, key: Hashable, value, rows: int) -> None:
+    """Keep ``value`` computed from data read after ``tok`` was — only if the token is still ``tok``
+    now, so no change committed while it was computed (then nothing newer than ``tok`` can be in
+    it, and a backup restored at ``tok`` meets exactly this data). Entries of the same database
+    under any other token are dropped: the token never changes back except by such a restore."""
     global _rows
-    if tok is None or rows > MAX_ROWS:
+    if tok is None or rows > MAX_ROWS or token(session) != tok:
         return
     full = _key(session, tok, key)
+    weight = max(rows, 1)
     with _lock:
         if full in _entries:
             return
-        _entries[full] = (value, rows)
-        _rows += rows
-        while _rows > MAX_ROWS:
+        for old in [k for k in _entries if k[0] == full[0] and k[1] != tok]:
+            _rows -= _entries.pop(old)[1]
+        _entries[full] = (value, weight)
+        _rows += weight
+        while _rows > MAX_ROWS or len(_entries) > MAX_ENTRIES:
             _, (_, n) = _entries.popitem(last=False)
             _rows -= n
 

@@ -84,6 +84,8 @@ def _import_panel(actor, editor: bool) -> None:
 
     def run(dry_run: bool) -> None:
         result.clear()
+        if dry_run:  # the confirmation imports exactly what was previewed
+            state["create"], state["parent"] = bool(create.value), (parent.value or "").strip() or None
         suffix = Path(state["name"] or "").suffix.lower()
         if suffix not in (".xlsx", ".csv"):
             _fail(result, f"文件“{state['name']}”不是 .xlsx 或 .csv 文件")
@@ -93,9 +95,8 @@ def _import_panel(actor, editor: bool) -> None:
                 path = Path(tmp) / (Path(state["name"]).name or f"upload{suffix}")  # its name shows in the report
                 path.write_bytes(state["data"])
                 with ctx().db.session(actor) as s:
-                    report = service.import_file(s, actor, path, dry_run=dry_run, create_regions=bool(create.value),
-                                                 parent_name=(parent.value or "").strip() or None,
-                                                 file_name=state["name"])
+                    report = service.import_file(s, actor, path, dry_run=dry_run, create_regions=state["create"],
+                                                 parent_name=state["parent"], file_name=state["name"])
         except DiaoduError as exc:
             _fail(result, exc.message, "导入失败，未写入任何数据")
             return
@@ -418,8 +419,10 @@ def _thresholds_panel(actor, editor: bool) -> None:
 
         def save() -> None:
             box.clear()
-            values = {k: (int(i.value) if k.endswith("bottom") and i.value is not None else i.value)
-                      for k, i in inputs.items()}
+            # whole numbers typed into a number field arrive as floats; anything else is left for
+            # the service to refuse
+            values = {k: (int(i.value) if k.endswith("bottom") and isinstance(i.value, float)
+                          and i.value.is_integer() else i.value) for k, i in inputs.items()}
             try:
                 with ctx().db.session(actor) as s:
                     thresholds.save(s, actor, version=cur["version"], **values)

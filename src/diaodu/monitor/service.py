@@ -109,16 +109,9 @@ def create_indicator(session: Session, actor: Actor, *, name: str, unit: str = "
                      aliases: list[str] | None = None, code: str | None = None) -> Indicator:
     policy.ensure_business_writer(actor)
     name = (name or "").strip()
-    if not name:
-        raise ValidationFailed("指标名称不能为空")
-    if kind not in ("flow", "stock", "rate"):
-        raise ValidationFailed("指标类型应为 flow（累计）、stock（余额/存量）或 rate（比率/平均）")
-    if direction not in (1, -1):
-        raise ValidationFailed("方向应为 1（越高越好）或 -1（越低越好）")
-    for label in [name, *(aliases or [])]:
-        clash = resolve_indicator(session, label)
-        if clash is not None:
-            raise ValidationFailed(f"指标名称或别名“{label}”与已有指标“{clash.name}”重复")
+    aliases = [a.strip() for a in aliases or [] if a and a.strip()]
+    _check_indicator_fields(session, dict(name=name, unit=unit, kind=kind, direction=direction, owner=owner,
+                                          precision=precision, aliases=aliases))
     if not code:
         n = (session.scalar(select(Indicator.id).order_by(Indicator.id.desc()).limit(1)) or 0) + 1
         code = f"custom_{n}"
@@ -134,14 +127,20 @@ INDICATOR_FIELDS = ("name", "unit", "kind", "direction", "owner", "scope", "prec
 
 
 def _check_indicator_fields(session: Session, fields: dict, own_id: int | None = None) -> None:
-    if "name" in fields and not (fields["name"] or "").strip():
+    if "name" in fields and not (fields["name"] or "").strip():  # create passes every field
         raise ValidationFailed("指标名称不能为空")
     if fields.get("kind", "flow") not in ("flow", "stock", "rate"):
         raise ValidationFailed("指标类型应为 flow（累计）、stock（余额/存量）或 rate（比率/平均）")
     if fields.get("direction", 1) not in (1, -1):
         raise ValidationFailed("方向应为 1（越高越好）或 -1（越低越好）")
-    if not 0 <= int(fields.get("precision", 1)) <= 4:
-        raise ValidationFailed("公布精度应为 0–4 位小数")
+    precision = fields.get("precision", 1)
+    if not isinstance(precision, int) or isinstance(precision, bool) or not 0 <= precision <= 4:
+        raise ValidationFailed("公布精度应为 0–4 的整数（位小数）")
+    for key, label, limit in (("name", "指标名称", 100), ("unit", "单位", 30), ("owner", "主管部门", 100)):
+        if len(fields.get(key) or "") > limit:
+            raise ValidationFailed(f"{label}不能超过 {limit} 个字")
+    if any(len(a) > 100 for a in fields.get("aliases") or []):
+        raise ValidationFailed("别名不能超过 100 个字")
     labels = ([fields["name"]] if "name" in fields else []) + list(fields.get("aliases") or [])
     for label in labels:
         clash = resolve_indicator(session, label)
@@ -484,6 +483,8 @@ def enter_observation(session: Session, actor: Actor, *, region_id: int, indicat
     _check_period(year, month)
     if value is None and growth is None:
         raise ValidationFailed("数值和增速至少填写一项")
+    if note and len(note) > 200:
+        raise ValidationFailed("说明不能超过 200 个字")
     for label, x in (("数值", value), ("增速", growth)):
         if x is not None and (not isinstance(x, (int, float)) or math.isnan(x) or math.isinf(x)):
             raise ValidationFailed(f"{label}“{x}”不是有效数字")
@@ -784,9 +785,9 @@ def gc_paused():
 
 def _compute_board_rows(session: Session, year: int, month: int, regions: dict[int, _RegionInfo],
                         focus: set[int] | None) -> dict:
-    inds = {r[0]: r for r in session.execute(select(
+    inds = {r[0]: r for r in session.execute(select(  # deactivated indicators leave the board
         Indicator.id, Indicator.code, Indicator.name, Indicator.unit, Indicator.kind, Indicator.direction,
-        Indicator.precision, Indicator.sort))}
+        Indicator.precision, Indicator.sort).where(Indicator.active.is_(True)))}
     peers = peer_map(regions)
     roots = set(peers.values())
     scope_of = {rid: _scope_of(rid, regions, peers, roots) for rid in regions}
@@ -912,7 +913,7 @@ def board_reference(session: Session, actor: Actor, year: int, month: int,
     _check_period(year, month)
     regions = _regions(session)
     focus = _focus(session, regions, region)
-    ind_rows = list(session.scalars(select(Indicator)))
+    ind_rows = list(session.scalars(select(Indicator).where(Indicator.active.is_(True))))
     inds = {r.id: r for r in ind_rows}
     codes = {r.id: r.code for r in ind_rows}
     catalogue = [pure_indicator(r) for r in ind_rows]

@@ -50,13 +50,15 @@ _BARE_AFTER = re.compile(r"等(?:部门|单位)[和及]([县区市](?:、[县区
 _ENDS_STRONG = re.compile(rf"(?:{_STRONG})$")
 # a place named as the acting subject: 永昌县要…, 甲县、乙县要…, 邵东市、隆回县和洞口县要… — a whole
 # word (nothing Chinese right before it), so 工业强县要… or 省市县要求 are not read as places
-_PLACE = (r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,5}(?:县|区|市|旗)"
+_PLACE = (r"(?:(?<=[和及与])|(?<![\u4e00-\u9fff]))[\u4e00-\u4e0d\u4e0f-\u53e7\u53e9-\u548b\u548d-\u9fff]{1,5}(?:县|区|市|旗)"  # no 与 及 和
           r"(?=[、和及与]|(?:也|都|还|今年|年内|近期|下一步|会后)?(?:要|必须|务必)|[，,](?:要|必须|务必))")
-# words ending like a place that are not one (地区, 山区, 城市 …) or not a single place (全县, 各县)
-_NOT_PLACE = re.compile(r"(?:^[全我本该两外省和及与要在对向给把将从由为到让使被请是](?:县|区|市)$|^[要和及与]|^县区$|^市县$|^城区$|省市|市县|"
-                        r"(?:地|山|社|景|辖|片|库|矿|牧|林|灾|老|园|超|夜|股|楼|车|都|集|试验|示范|开发|高新|保税)"
-                        r"(?:区|市)$|(?:^|智慧|文明|卫生|园林|中心|旅游|海绵|宜居|新型|一线|二线|三线|地级|县级|大|中|小)城市$|"
-                        r"(?:强|大|名|示范|试点)县$)")
+# words ending like a place that are not one (地区, 山区, 城市, 县级市 …), not a single place (全县, 每个县)
+# or a function word glued to one (在县); 各县 stays: a named kind of body, like 各乡镇
+_NOT_PLACE = re.compile(r"(?:^[全我本该两外省和及与要在对向给把将从由为到让使被请是](?:县|区|市)$|^[要和及与]|"
+                        r"^(?:每个|一些|个别|部分|少数|多数|大多数)|全[县区市]$|^县区$|^市县$|^城区$|省市|市县|"
+                        r"(?:地|山|社|景|辖|片|库|矿|牧|林|灾|老|园|超|夜|股|楼|车|都|集|小|保护|贸|功能|业|试验|示范|开发|"
+                        r"高新|保税)(?:区|市)$|(?:^|智慧|文明|卫生|园林|中心|旅游|海绵|宜居|新型|资源型|一线|二线|三线|"
+                        r"地级|县级|大|中|小)城市$|(?:级|大|强|名)市$|(?:强|大|名|示范|试点)县$)")
 
 
 def split_he(tok: str) -> list[str]:
