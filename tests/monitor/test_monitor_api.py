@@ -86,3 +86,24 @@ def test_cli_fresh_install_takes_the_real_workbook(cli_env, tmp_path):
     assert para.output.startswith("1-3月，全市规模工业增加值同比增长8.8%")
     out = tmp_path / "模板.xlsx"
     assert run("monitor", "template", str(out)).exit_code == 0 and out.exists()
+
+
+def test_board_xlsx_is_the_board_with_sources(api):
+    import io
+
+    import openpyxl
+
+    leader = ApiSession(api, "lingdao")
+    board = leader.get("/api/v1/monitor/board", params={"period": "2026-03", "region": "示范市"}).json()
+    r = leader.get("/api/v1/monitor/board.xlsx", params={"period": "2026-03", "region": "示范市"})
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    ws = openpyxl.load_workbook(io.BytesIO(r.content))["指标监测表"]
+    assert ws["A1"].value == "示范市主要经济指标监测表（2026年1-3月）"
+    header = [c.value for c in ws[2]]
+    rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=3)]
+    assert len(rows) == len(board["rows"]) > 0
+    for got, want in zip(rows, board["rows"]):
+        assert (got["地区"], got["指标"], got["位次"], got["来源"]) == \
+            (want["region"], want["indicator"], want["rank"], want["source"])
+        assert got["同比增速(%)"] == want["growth"] and got["预警"] == {"red": "红", "yellow": "黄", "green": "绿",
+                                                                      None: None}[want["colour"]]

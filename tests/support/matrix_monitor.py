@@ -72,6 +72,7 @@ CASES: list[Case] = [
     Case("PUT", "/api/v1/monitor/thresholds",
          lambda s, o: Target(body={"red_gap": -6.0, "yellow_bottom": 3 + next(_seq) % 5}), org_editors(200)),
     Case("GET", "/api/v1/monitor/board", lambda s, o: Target(params={"period": "2026-03"}), everyone()),
+    Case("GET", "/api/v1/monitor/board.xlsx", lambda s, o: Target(params={"period": "2026-03"}), everyone()),
     Case("GET", "/api/v1/monitor/paragraph",
          lambda s, o: Target(params={"period": "2026-03", "region": OWN_REGION if o == "own" else OTHER_REGION,
                                      "indicator": "规模工业增加值"}), everyone()),

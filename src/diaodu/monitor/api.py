@@ -7,6 +7,7 @@ import binascii
 import tempfile
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -15,6 +16,7 @@ from diaodu.core.errors import ValidationFailed
 from diaodu.monitor import service, thresholds
 from diaodu.web.deps import CurrentActor, DbSession
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 router = APIRouter(prefix="/monitor", tags=["monitor"])
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -145,6 +147,15 @@ def get_board(actor: CurrentActor, session: DbSession,
     year, month = service.parse_period_arg(period)
     # already-encoded JSON: FastAPI's generic encoder would take ~0.8 s on a province board
     return Response(service.board_json(session, actor, year, month, region), media_type="application/json")
+
+
+@router.get("/board.xlsx", response_class=Response)
+def get_board_xlsx(actor: CurrentActor, session: DbSession,
+                   period: str = Query(..., description="YYYY-MM"), region: str | None = None):
+    """指标监测表（Excel）：与看板相同的行，每行带数据来源。"""
+    year, month = service.parse_period_arg(period)
+    data, name = service.board_xlsx(session, actor, year, month, region)
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 @router.get("/paragraph")

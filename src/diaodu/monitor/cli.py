@@ -80,7 +80,8 @@ def _fmt(x, digits=1) -> str:
 @app.command("board")
 def board_cmd(period: str = typer.Option(..., "--period", help="期间 YYYY-MM，如 2025-03"),
               region: str = typer.Option(None, "--region", help="只看某地区（及其下级）"),
-              as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+              as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+              xlsx: Path = typer.Option(None, "--xlsx", help="同时写出指标监测表（Excel）")) -> None:
     """指标看板：累计值、增速、排名（与公布排名对照）、目标完成与预警。"""
     actor = _actor()
     db = _db()
@@ -88,6 +89,10 @@ def board_cmd(period: str = typer.Option(..., "--period", help="期间 YYYY-MM�
         with db.session(actor) as session:
             year, month = service.parse_period_arg(period)
             result = service.board(session, actor, year, month, region)
+            if xlsx is not None:
+                data, _name = service.board_xlsx(session, actor, year, month, region)
+                Path(xlsx).write_bytes(data)
+                typer.echo(f"已写出 {xlsx}", err=as_json)
     except DiaoduError as exc:
         _fail(exc.message)
     finally:

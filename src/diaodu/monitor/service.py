@@ -628,9 +628,7 @@ def parse_period_arg(text: str) -> tuple[int, int]:
     return p
 
 
-def _focus(session: Session, regions: dict[int, _RegionInfo], region: str | int | None) -> set[int] | None:
-    if region in (None, ""):
-        return None
+def _focus_region(session: Session, region: str | int) -> Region:
     r = session.get(Region, int(region)) if isinstance(region, int) or str(region).isdigit() else \
         org.resolve_region(session, str(region))
     if r is None:
@@ -638,6 +636,13 @@ def _focus(session: Session, regions: dict[int, _RegionInfo], region: str | int 
         r = session.get(Region, rid) if rid else None
     if r is None:
         raise NotFound(f"地区“{region}”不存在")
+    return r
+
+
+def _focus(session: Session, regions: dict[int, _RegionInfo], region: str | int | None) -> set[int] | None:
+    if region in (None, ""):
+        return None
+    r = _focus_region(session, region)
     return {r.id} | {x.id for x in regions.values() if x.parent_id == r.id}
 
 
@@ -752,6 +757,17 @@ def board_json(session: Session, actor: Actor, year: int, month: int, region: st
             data = json.dumps(result, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
         boardcache.put_json(session, tok, key, data, len(result["rows"]))
     return data
+
+
+def board_xlsx(session: Session, actor: Actor, year: int, month: int,
+               region: str | int | None = None) -> tuple[bytes, str]:
+    """The board as an Excel workbook (``board_xlsx.write``) and its file name."""
+    from diaodu.monitor import board_xlsx as writer
+
+    result = board(session, actor, year, month, region)
+    where = "全部地区" if region in (None, "") else _focus_region(session, region).name
+    label = f"{year}年{rules.period_label(month)}"
+    return writer.write(result, f"{where}主要经济指标监测表（{label}）"), f"指标监测表_{where}_{year}-{month:02d}.xlsx"
 
 
 def _board_key(session: Session, year: int, month: int, region: str | int | None) -> tuple:
