@@ -86,6 +86,17 @@ def test_cli_fresh_install_takes_the_real_workbook(cli_env, tmp_path):
     assert para.output.startswith("1-3月，全市规模工业增加值同比增长8.8%")
     out = tmp_path / "模板.xlsx"
     assert run("monitor", "template", str(out)).exit_code == 0 and out.exists()
+    sheet = tmp_path / "监测表.xlsx"
+    written = run("monitor", "board", "--period", "2025-03", "--region", "邵阳市", "--xlsx", str(sheet))
+    assert written.exit_code == 0 and "已写出" in written.output
+    import openpyxl
+
+    ws = openpyxl.load_workbook(sheet)["指标监测表"]
+    header = [c.value for c in ws[2]]
+    rows = [dict(zip(header, (c.value for c in r))) for r in ws.iter_rows(min_row=3)]
+    published = [r for r in rows if r["公布位次"] is not None]
+    assert len(published) == 192 and all(r["位次"] == r["公布位次"] for r in published)
+    assert all("shaoyang-yuebao-2025-01-03.xlsx" in r["来源"] for r in published)
 
 
 def test_board_xlsx_is_the_board_with_sources(api):
