@@ -140,3 +140,80 @@ def test_reporter_sees_only_own_county(server, browser):
     counties = set(page.locator("[data-testid=ledger] tbody tr td:nth-child(2)").all_inner_texts())
     assert counties == {"甲县"}
     ctx.close()
+
+
+def _field(page, testid: str):
+    return page.locator(f"input[data-testid={testid}], textarea[data-testid={testid}], "
+                        f"[data-testid={testid}] input, [data-testid={testid}] textarea").first
+
+
+def _pick(page, testid: str, text: str) -> None:
+    field = _field(page, testid)
+    field.click()
+    field.fill(text)
+    page.locator(".q-menu .q-item", has_text=text).first.click()
+
+
+def test_create_and_edit_project_and_lead_in_forms(server, browser):
+    """A dispatcher creates a project and a 招商 lead in the forms and edits the project; the
+    responsible county's reporter then sees only the fields the unit keeps current and saves
+    progress; a duplicate code is refused with the service's message."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        _login(page, server, "diaodu")
+        page.goto(server + "/projects")
+        page.get_by_test_id("new-project").click()
+        _field(page, "f-code").fill("XM-FORM-01")
+        _field(page, "f-name").fill("表单新建的产业园项目")
+        _pick(page, "f-region_id", "甲县")
+        _pick(page, "f-unit_id", "甲县人民政府")
+        _field(page, "f-total_investment").fill("12000")
+        _field(page, "f-planned_start").fill("2026-03-01")
+        page.get_by_test_id("form-save").click()
+        page.wait_for_url(server + "/projects/*", timeout=10000)
+        page.get_by_test_id("project-name").wait_for(timeout=10000)
+        assert page.get_by_test_id("project-name").inner_text() == "表单新建的产业园项目"
+        assert "12,000" in page.inner_text("body") and "2026-03-01" in page.inner_text("body")
+        project_url = page.url
+
+        page.get_by_test_id("edit-project").click()
+        _field(page, "f-progress").fill("完成场地平整")
+        page.get_by_test_id("form-save").click()
+        page.get_by_text("完成场地平整").first.wait_for(timeout=10000)
+
+        page.goto(server + "/projects")
+        page.get_by_test_id("new-project").click()
+        _field(page, "f-code").fill("XM-FORM-01")
+        _field(page, "f-name").fill("重复编码")
+        _pick(page, "f-region_id", "乙县")
+        page.get_by_test_id("form-save").click()
+        assert "已存在" in page.get_by_test_id("form-error").inner_text(timeout=10000)
+        page.keyboard.press("Escape")
+
+        page.goto(server + "/projects/leads")
+        page.get_by_test_id("new-lead").click()
+        _field(page, "f-code").fill("ZS-FORM-01")
+        _field(page, "f-name").fill("表单登记的招商项目")
+        _pick(page, "f-region_id", "丙县")
+        _field(page, "f-contract_amount").fill("50000")
+        page.get_by_test_id("form-save").click()
+        page.get_by_text("表单登记的招商项目").first.wait_for(timeout=10000)
+    finally:
+        ctx.close()
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        _login(page, server, "jiaxian")
+        page.goto(project_url)
+        page.get_by_test_id("edit-project").click()
+        _field(page, "f-progress").wait_for(timeout=10000)
+        assert _field(page, "f-name").count() == 0 and _field(page, "f-total_investment").count() == 0
+        _field(page, "f-progress").fill("主体结构施工中")
+        _field(page, "f-actual_start").fill("2026-03-10")
+        page.get_by_test_id("form-save").click()
+        page.get_by_text("主体结构施工中").first.wait_for(timeout=10000)
+        assert "2026-03-10" in page.inner_text("body")
+    finally:
+        ctx.close()

@@ -17,7 +17,7 @@ from diaodu.core.models import Role
 from diaodu.web.context import ctx
 from diaodu.web.ui.shell import frame, page_actor, signed_in
 
-from . import pipeline, present, records, rules, service
+from . import forms, pipeline, present, records, rules, service
 
 WRITERS = (Role.admin, Role.dispatcher)
 TABS = [("/projects", "项目台账"), ("/projects/summary", "分县汇总"), ("/projects/leads", "招商项目"),
@@ -179,6 +179,9 @@ def register() -> None:  # noqa: C901 - one function per page, registered in ord
             with ui.row().classes("gap-2 items-center"):
                 ui.button("导出台账", icon="download", on_click=lambda: _export()).props("outline dense no-caps")
                 if actor.role in WRITERS:
+                    ui.button("新建项目", icon="add", on_click=lambda: forms.project_dialog(
+                        actor, None, lambda pid: ui.navigate.to(f"/projects/{pid}"))).props(
+                        'outline dense no-caps data-testid="new-project"')
                     ui.button("下载导入模板", icon="description", on_click=lambda: _template()).props(
                         "flat dense no-caps")
                     with ui.dialog() as upload_dlg, ui.card().classes("w-[28rem]"):
@@ -328,6 +331,9 @@ def register() -> None:  # noqa: C901 - one function per page, registered in ord
                     with ui.row().classes("w-full gap-3"):
                         for stage in pipeline.LEAD_STAGES:
                             _kpi(stage, f"{counts[stage]}个")
+                    if actor.role in WRITERS:
+                        ui.button("登记招商项目", icon="add", on_click=lambda: forms.lead_dialog(actor, render)).props(
+                            'outline dense no-caps data-testid="new-lead"')
                     cols = [{"name": k, "label": label, "field": k, "align": "left"} for k, label in (
                         ("code", "编号"), ("name", "项目名称"), ("county", "县市区"), ("investor", "投资方"),
                         ("stage", "阶段"), ("contract", "合同金额(万元)"), ("funds", "到位资金(万元)"),
@@ -523,6 +529,10 @@ def _project_body(info, view, nodes, problems, reports, can_write, actor, today,
                 ui.badge(name, color="red-1").classes("text-red-900")
             ui.space()
             ui.label(f"项目编码 {rec.code}").classes("text-xs text-gray-500")
+            if can_write:
+                ui.button("修改" if actor.role in WRITERS else "填报进展", icon="edit",
+                          on_click=lambda: forms.project_dialog(actor, info["id"], lambda _pid: rerender())).props(
+                    'outline dense no-caps data-testid="edit-project"')
         with ui.grid().classes("w-full gap-x-6 gap-y-1 grid-cols-2 md:grid-cols-4 text-sm mt-2"):
             for label, value in (
                 ("县市区", info["county"]), ("业主单位", rec.owner or "—"), ("责任单位", rec.unit or "—"),
