@@ -96,3 +96,16 @@ def _run_and_check(tmp_path, minimums):
                 failures.append(f"{name}.{key} {got:.3f} < {floor}")
     print(json.dumps(summary, ensure_ascii=False))
     assert not failures, failures
+
+
+def test_text_in_another_encoding_is_refused_not_garbled():
+    from diaodu.speech.io import SpeechReadError, decode_bytes
+
+    speech = (SHARED / "corpus").glob("*.txt") if (SHARED / "corpus").exists() else []
+    for path in list(speech)[:5]:  # real speeches in GB18030 still read
+        text = path.read_text(encoding="utf-8")
+        assert decode_bytes(text.encode("gb18030")) == text
+    for latin in ("Réunion économique: développement régional, priorités élevées. " * 5,
+                  "Überblick über die Wirtschaftslage im März " * 5):
+        with pytest.raises(SpeechReadError, match="无法识别文件编码"):
+            decode_bytes(latin.encode("latin-1"))

@@ -25,10 +25,23 @@ def decode_bytes(data: bytes) -> str:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise SpeechReadError("无法识别文件编码：仅支持 UTF-8 或 GB18030（GBK）编码的文本。") from exc
-    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
-    if text and cjk < len(text) * 0.1:
+    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if text and len(cjk) < len(text) * 0.1 or cjk and _common_share(cjk) < 0.8:
+        # bytes of another encoding (Latin-1 "café" → "caf閑") decode to rare characters
         raise SpeechReadError("无法识别文件编码：仅支持 UTF-8 或 GB18030（GBK）编码的文本。")
     return text
+
+
+def _common_share(chars: list[str]) -> float:
+    """Share of characters in GB2312 (the 6,763 common ones): nearly all of a real Chinese text."""
+    common = 0
+    for c in chars:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(chars)
 
 
 def read_docx(path: Path) -> str:
