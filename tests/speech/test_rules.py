@@ -303,3 +303,13 @@ def test_target_indicator_boundaries(text, indicator, measure):
 def test_list_in_brackets_does_not_cut_the_clause():
     q = parse("全县生猪（肉猪、仔猪）累计出栏 10 万头。").figures[0]
     assert q.quote.startswith("生猪（肉猪、仔猪）") or q.quote.startswith("全县生猪")
+
+
+def test_role_bracket_after_the_sentence_belongs_to_it():
+    ex = parse("一、工业\n要加快标准厂房建设，6月底前全部交付使用。（市工信局牵头，市发改委、市财政局配合）\n"
+               "二、项目\n市发改委要加快项目入库。", meeting_date=dt.date(2026, 3, 1))
+    assert len(ex.tasks) == 2
+    first = ex.tasks[0]
+    assert first.units == ["市工信局", "市发改委", "市财政局"]
+    assert first.lead == ["市工信局"] and first.assist == ["市发改委", "市财政局"]
+    assert first.deadline.date == "2026-06-30" and "（" not in first.quote

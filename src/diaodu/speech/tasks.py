@@ -18,6 +18,8 @@ _ESTIMATE = re.compile(r"初步测算|据测算|据预测|据统计|初步估算
 _HIGHER = re.compile(r"^(?:省|国家|中央|国务院)")
 _LABEL = re.compile(r"(?P<kind>牵头单位|责任单位|牵头考核单位|主责单位|责任部门|牵头部门|配合单位|协办单位|配合部门)[：:]")
 _LABEL_BRACKET = re.compile(r"[（(][^（）()]{0,40}?(?:牵头单位|责任单位|牵头考核单位|主责单位|责任部门|牵头部门)[：:][^（）()]*[）)]")
+# a bracket that only assigns roles, after the sentence it belongs to: "（市工信局牵头，市发改委配合）"
+_ROLE_BRACKET = re.compile(r"[（(][^（）()。]{2,60}?(?:牵头|负责)[^（）()。]{0,40}[）)]")
 _LEAD_AFTER = re.compile(r"(?:等(?:部门|单位))?[ ]?(?:牵头负责|牵头|负责|主抓|主责)")
 _ASSIST_AFTER = re.compile(r"(?:等(?:部门|单位))?[ ]?(?:配合|协助|参与|协办)")
 
@@ -76,10 +78,11 @@ def find_tasks(text: str, norm: str, paras: list[tuple[int, int]], headings: lis
                     section = hs[hi].quote
                 hi += 1
             # document style: a trailing "（责任单位：…）" belongs to the text before it
-            if k < len(sents) and _LABEL_BRACKET.fullmatch(norm, *sents[k]):
+            labelled = k < len(sents) and _LABEL_BRACKET.fullmatch(norm, *sents[k])
+            if labelled or k < len(sents) and _ROLE_BRACKET.fullmatch(norm, *sents[k]):
                 lab_s, lab_e = sents[k]
                 k += 1
-                lead, assist = _label_units(norm, lab_s, lab_e)
+                lead, assist = _label_units(norm, lab_s, lab_e) if labelled else _role_units(norm, lab_s, lab_e)
                 body_s = ps if s - ps < 400 else s
                 while body_s < s and norm[body_s] == " ":
                     body_s += 1
@@ -94,6 +97,23 @@ def find_tasks(text: str, norm: str, paras: list[tuple[int, int]], headings: lis
             if t:
                 out.append(t)
     return out
+
+
+def _role_units(norm: str, start: int, end: int) -> tuple[list[str], list[str]]:
+    """(lead, assist) of a role bracket: a unit followed by 牵头/负责 leads, by 配合/参与 assists."""
+    lead: list[str] = []
+    assist: list[str] = []
+    pending: list[str] = []
+    for _us, ue, n in find_units(norm, start, end):
+        pending.append(n)
+        after = norm[ue:ue + 8]
+        if _LEAD_AFTER.match(after):
+            lead.extend(x for x in pending if x not in lead)
+            pending = []
+        elif _ASSIST_AFTER.match(after):
+            assist.extend(x for x in pending if x not in assist)
+            pending = []
+    return lead, assist + [x for x in pending if x not in assist]
 
 
 _HIGHER_SUBJ = re.compile(r"(?:^|[，；：])[^，。；]{0,12}?(?P<u>(?:国家|中央|国务院|省|市)(?:上|委|政府|[^\s，。；的]{1,10}?(?:局|委|组|厅|办)))"
