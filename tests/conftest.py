@@ -170,10 +170,8 @@ def api(demo_url, tmp_path):
     """A TestClient on the real app (API only) over a fresh demo database."""
     from fastapi.testclient import TestClient
 
-    from diaodu.core.auth import ip_throttle
     from diaodu.web.app import create_app
 
-    ip_throttle.clear()
     app = create_app(make_settings(demo_url, tmp_path), with_ui=False)
     with TestClient(app) as client:
         client.app_db = app.state.db

@@ -41,12 +41,10 @@ def matrix_env(request, templates, tmp_path_factory):
     backend (every case builds fresh target rows, so cases stay independent)."""
     from fastapi.testclient import TestClient
 
-    from diaodu.core.auth import ip_throttle
     from diaodu.web.app import create_app
     from tests.conftest import make_settings
 
     url, drop = templates.copy(request.param, demo=True)
-    ip_throttle.clear()
     app = create_app(make_settings(url, tmp_path_factory.mktemp("matrix")), with_ui=False)
     with TestClient(app) as client:
         client.app_db = app.state.db

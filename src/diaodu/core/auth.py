@@ -3,57 +3,35 @@
 The cookie carries a random token; the database stores its SHA-256 with the user, expiry and
 the CSRF token that state-changing API calls must echo in ``X-CSRF-Token``. Failed logins lock an
 account after ``login_max_failures`` within the window; a client address is throttled after
-``login_ip_max_failures`` (kept in memory: one server process per deployment).
+``login_ip_max_failures`` failures recorded in the audit log within the window (so it holds across
+server processes and restarts).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from diaodu.core.audit import Actor, log_event
 from diaodu.core.config import Settings
 from diaodu.core.db import utcnow
 from diaodu.core.errors import NotAuthenticated, TooManyAttempts
-from diaodu.core.models import LoginSession, User
+from diaodu.core.models import AuditLog, LoginSession, User
 from diaodu.core.org import region_subtree_ids
 from diaodu.core.users import dummy_hash, get_by_username, verify_password
 
 LOGIN_FAILED = "用户名或密码错误"
 
 
-class IpThrottle:
-    """Sliding-window count of failed logins per client address."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
-
-    def blocked(self, ip: str, limit: int, window_s: float, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            hits = self._hits[ip]
-            while hits and hits[0] <= now - window_s:
-                hits.popleft()
-            return len(hits) >= limit
-
-    def hit(self, ip: str, now: float | None = None) -> None:
-        with self._lock:
-            self._hits[ip].append(time.monotonic() if now is None else now)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._hits.clear()
-
-
-ip_throttle = IpThrottle()
+def _ip_failures(session: Session, ip: str, since) -> int:
+    """Failed logins from ``ip`` since ``since``, from the audit log (every failure is recorded
+    there), so the throttle holds across server processes and restarts."""
+    return session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.at >= since, AuditLog.action == "login_failed", AuditLog.ip == ip)) or 0
 
 
 def _aware(value):
@@ -71,14 +49,12 @@ def _hash(token: str) -> str:
 def login(session: Session, settings: Settings, username: str, password: str, ip: str = "") -> tuple[str, LoginSession]:
     """Check the password and open a session; returns the cookie token and the session row."""
     window = settings.login_window_minutes * 60
-    if ip and ip_throttle.blocked(ip, settings.login_ip_max_failures, window):
+    now = utcnow()
+    if ip and _ip_failures(session, ip, now - timedelta(seconds=window)) >= settings.login_ip_max_failures:
         raise TooManyAttempts("该地址登录失败次数过多，请稍后再试")
     user = get_by_username(session, username or "")
-    now = utcnow()
     if user is None or not user.active:
         verify_password(dummy_hash(), password or "")
-        if ip:
-            ip_throttle.hit(ip)
         log_event(session, "login_failed", "app_user", None, note=f"用户名：{(username or '')[:50]}",
                   actor=Actor(user_id=None, username=(username or "")[:50], role="", ip=ip))
         session.commit()  # the failure must be on record although the request fails
@@ -96,8 +72,6 @@ def login(session: Session, settings: Settings, username: str, password: str, ip
         if user.failed_logins >= settings.login_max_failures:
             user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
             user.failed_logins, user.first_failed_at = 0, None
-        if ip:
-            ip_throttle.hit(ip)
         session.info["actor"] = actor
         session.flush()
         log_event(session, "login_failed", "app_user", user.id, actor=actor)
