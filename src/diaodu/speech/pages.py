@@ -433,7 +433,7 @@ def register() -> None:  # noqa: C901 - page functions with their handlers
                         'unelevated no-caps data-testid="speech-save"')
                     reset_btn = ui.button("恢复解析结果", icon="restart_alt", on_click=lambda: reset()).props(
                         "flat no-caps")
-                with ui.element("div").props('data-testid="confirm-wrap"') as confirm_wrap:
+                with ui.element("div").props('data-testid="confirm-wrap"'):
                     confirm_btn = ui.button("确认生成任务", icon="playlist_add_check",
                                             on_click=lambda: ask_confirm()).props(
                         'unelevated no-caps color=green-8 data-testid="speech-confirm"')
