@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,16 +67,22 @@ def _lookup(session: Session, tok: str | None, key: Hashable):
     return hit[0]
 
 
-def _store(session: Session, tok: str | None, key: Hashable, value, rows: int) -> None:
-    """Keep ``value`` computed from data read after ``tok`` was — only if the token is still ``tok``
-    now, so no change committed while it was computed (then nothing newer than ``tok`` can be in
-    it, and a backup restored at ``tok`` meets exactly this data). Entries of the same database
+def _store(session: Session, tok: str | None, key: Hashable, make_value: Callable[[], object],
+           rows: int) -> None:
+    """Keep ``make_value()`` (made only when it will be kept), computed from data read after ``tok``
+    was — only if the token is still ``tok`` now, so no change committed while it was computed
+    (then nothing newer than ``tok`` can be in it, and a backup restored at ``tok`` meets exactly
+    this data). Entries of the same database
     under any other token are dropped: the token never changes back except by such a restore."""
     global _rows
     if tok is None or rows > MAX_ROWS or token(session) != tok:
         return
     full = _key(session, tok, key)
     weight = max(rows, 1)
+    with _lock:
+        if full in _entries:
+            return
+    value = make_value()  # outside the lock: readers do not wait for a copy
     with _lock:
         if full in _entries:
             return
@@ -89,18 +95,19 @@ def _store(session: Session, tok: str | None, key: Hashable, value, rows: int) -
             _rows -= n
 
 
-def get(session: Session, tok: str | None, key: Hashable) -> dict | None:
-    """A copy of the board stored for ``key`` under data token ``tok`` (from ``token``, read before
-    any of the data the key was derived from), or None."""
+def get(session: Session, tok: str | None, key: Hashable, *, copy: bool = True) -> dict | None:
+    """The board stored for ``key`` under data token ``tok`` (from ``token``, read before any of
+    the data the key was derived from), or None. A copy unless the caller only reads it
+    (``copy=False``: never change what you get)."""
     hit = _lookup(session, tok, ("board", key))
-    return None if hit is None else _copy(hit)
+    if hit is None:
+        return None
+    return _copy(hit) if copy else hit
 
 
 def put(session: Session, tok: str | None, key: Hashable, board: dict) -> None:
     """Keep a copy of ``board``, computed from data read after ``tok`` was."""
-    if _lookup_quiet(session, tok, ("board", key)):
-        return
-    _store(session, tok, ("board", key), _copy(board), len(board["rows"]))
+    _store(session, tok, ("board", key), lambda: _copy(board), len(board["rows"]))
 
 
 def get_json(session: Session, tok: str | None, key: Hashable) -> bytes | None:
@@ -109,14 +116,7 @@ def get_json(session: Session, tok: str | None, key: Hashable) -> bytes | None:
 
 
 def put_json(session: Session, tok: str | None, key: Hashable, data: bytes, rows: int) -> None:
-    _store(session, tok, ("json", key), data, rows)
-
-
-def _lookup_quiet(session: Session, tok: str | None, key: Hashable) -> bool:
-    if tok is None:
-        return False
-    with _lock:
-        return _key(session, tok, key) in _entries
+    _store(session, tok, ("json", key), lambda: data, rows)
 
 
 def clear() -> None:

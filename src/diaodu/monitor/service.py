@@ -747,12 +747,14 @@ def board(session: Session, actor: Actor, year: int, month: int, region: str | i
     return result
 
 
-def board_json(session: Session, actor: Actor, year: int, month: int, region: str | int | None = None) -> bytes:
+def board_json(session: Session, actor: Actor, year: int, month: int,
+               region: str | int | None = None) -> bytes:
     """``board`` encoded as UTF-8 JSON (what ``GET /api/v1/monitor/board`` sends), cached like it."""
     tok, regions, focus, key = _board_key(session, year, month, region)
     data = boardcache.get_json(session, tok, key)
     if data is None:
-        result = boardcache.get(session, tok, key) or _compute_board(session, year, month, regions, focus)
+        result = boardcache.get(session, tok, key, copy=False) or _compute_board(session, year, month, regions,
+                                                                                 focus)
         with gc_paused():
             data = json.dumps(result, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
         boardcache.put_json(session, tok, key, data, len(result["rows"]))
@@ -1034,16 +1036,27 @@ def paragraph(session: Session, actor: Actor, year: int, month: int, region: str
     ind = resolve_indicator(session, indicator)
     if ind is None:
         raise NotFound(f"指标“{indicator}”不存在")
-    r = org.resolve_region(session, region)
-    if r is None:
-        rid = RegionMatcher(session).match(region)
-        r = session.get(Region, rid) if rid else None
-    if r is None:
-        raise NotFound(f"地区“{region}”不存在")
+    r = _focus_region(session, region)
     full = board(session, actor, year, month, r.parent_id or r.id)["rows"]
     mine = next((d for d in full if d["region_id"] == r.id and d["indicator_id"] == ind.id), None)
     if mine is None:
         raise NotFound(f"{r.name}{ind.name}在{year}年{rules.period_label(month)}没有数据")
+    return _paragraph(session, r, ind, mine, full, year)
+
+
+def region_paragraphs(session: Session, actor: Actor, year: int, month: int,
+                      region: str | int) -> list[tuple[str, list[dict]]]:
+    """``paragraph`` for every indicator the region has on the board, in board order, reading the
+    board once: [(indicator name, sentences)]."""
+    r = _focus_region(session, region)
+    full = board(session, actor, year, month, r.parent_id or r.id)["rows"]
+    inds = {i.id: i for i in session.scalars(select(Indicator))}
+    return [(d["indicator"], _paragraph(session, r, inds[d["indicator_id"]], d, full, year))
+            for d in full if d["region_id"] == r.id]
+
+
+def _paragraph(session: Session, r: Region, ind: Indicator, mine: dict, full: list[dict],
+               year: int) -> list[dict]:
     label = "全市" if r.kind == "city" else r.name
     base = next((d for d in full if d["indicator_id"] == ind.id and d["region_id"] == r.parent_id), None)
     if base is None and r.parent_id is not None:

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from fastapi import Request
 from nicegui import ui
 
-from diaodu.core.errors import DiaoduError
 from diaodu.core.models import Role
 from diaodu.monitor import rules
 from diaodu.monitor import service as monitor
@@ -59,7 +58,7 @@ def _economy_card(actor) -> None:
                                                      key=lambda kv: -kv[1][1])}
                 if state["scope"] not in scopes:
                     state["scope"] = next(iter(scopes), None)
-                lines = _paragraphs(s, actor, year, month, scopes.get(state["scope"]))
+                lines = _paragraphs(s, actor, year, month, state["scope"])
             with ui.row().classes("w-full items-center gap-2 wrap"):
                 ui.select(periods, value=state["period"], label="期间",
                           on_change=lambda e: (state.update(period=e.value), content.refresh())).props(
@@ -88,22 +87,12 @@ def _economy_card(actor) -> None:
             content()
 
 
-def _paragraphs(session, actor, year: int, month: int, scope_name: str | None) -> list[str]:
+def _paragraphs(session, actor, year: int, month: int, scope: int | None) -> list[str]:
     """The standard sentences for the scope's own row of every indicator, in board order."""
-    if scope_name is None:
+    if scope is None:
         return []
-    rows = monitor.board(session, actor, year, month, scope_name)["rows"]
-    out = []
-    for r in rows:
-        if not r["is_total"]:
-            continue
-        try:
-            sentences = monitor.paragraph(session, actor, year, month, r["region"], r["indicator"])
-        except DiaoduError:
-            continue
-        if sentences:
-            out.append("，".join(x["text"] for x in sentences) + "。")
-    return out
+    found = monitor.region_paragraphs(session, actor, year, month, scope)
+    return ["，".join(x["text"] for x in sentences) + "。" for _name, sentences in found if sentences]
 
 
 def _bulletin_card() -> None:
