@@ -10,12 +10,11 @@ noticed the same way. ``DIAODU_MONITOR_WARMER=0`` turns it off.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
 
 from diaodu.core.audit import Actor
+from diaodu.core.jobs import start_polling_job
 from diaodu.monitor import boardcache
 
 log = logging.getLogger("diaodu.monitor.warmer")
@@ -41,35 +40,16 @@ def warm_once(db, last_token: str | None = None) -> str | None:
     return token
 
 
-async def warmer_loop(db, *, poll_seconds: float) -> None:
-    token = None
-    while True:
-        try:
-            token = await asyncio.to_thread(warm_once, db, token)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("board warmer failed")
-        await asyncio.sleep(poll_seconds)
-
-
 def start_scheduler(app, *, poll_seconds: float | None = None) -> None:
     """Start the warmer on FastAPI startup (uses ``app.state.db``)."""
-    if os.environ.get("DIAODU_MONITOR_WARMER", "1").strip().lower() in ("0", "false", "no", "off"):
-        return
     interval = poll_seconds if poll_seconds is not None else float(os.environ.get("DIAODU_MONITOR_WARM_POLL", "15"))
-    state: dict = {}
 
-    async def _start() -> None:
-        state["task"] = asyncio.create_task(warmer_loop(app.state.db, poll_seconds=interval),
-                                            name="diaodu-board-warmer")
+    def make_step(db):
+        last = {"token": None}
 
-    async def _stop() -> None:
-        task = state.pop("task", None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        def step() -> None:
+            last["token"] = warm_once(db, last["token"])
+        return step
 
-    app.router.add_event_handler("startup", _start)
-    app.router.add_event_handler("shutdown", _stop)
+    start_polling_job(app, name="diaodu-board-warmer", switch="DIAODU_MONITOR_WARMER", poll_seconds=interval,
+                      make_step=make_step, log=log)

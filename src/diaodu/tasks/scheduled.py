@@ -15,14 +15,12 @@ Hook (in ``diaodu.web.app.create_app``, after the routers are included)::
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable
 
 from diaodu.core.audit import Actor
+from diaodu.core.jobs import start_polling_job
 
 log = logging.getLogger("diaodu.tasks.scheduler")
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -52,34 +50,8 @@ def run_once(db, now: dt.datetime, *, remind_hour: int | None = None) -> bool:
     return True
 
 
-async def scheduler_loop(db, *, poll_seconds: float = 300.0, clock: Callable[[], dt.datetime] = china_now) -> None:
-    while True:
-        try:
-            await asyncio.to_thread(run_once, db, clock())
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("daily reminder job failed")
-        await asyncio.sleep(poll_seconds)
-
-
 def start_scheduler(app, *, poll_seconds: float | None = None) -> None:
-    """Start the daily reminder loop on FastAPI startup (uses ``app.state.db``)."""
-    if os.environ.get("DIAODU_TASKS_SCHEDULER", "1").strip().lower() in ("0", "false", "no", "off"):
-        return
+    """Start the daily reminder job on FastAPI startup (uses ``app.state.db``)."""
     interval = poll_seconds if poll_seconds is not None else float(os.environ.get("DIAODU_TASKS_SCHEDULER_POLL", "300"))
-    state: dict = {}
-
-    async def _start() -> None:
-        state["task"] = asyncio.create_task(scheduler_loop(app.state.db, poll_seconds=interval),
-                                            name="diaodu-task-reminders")
-
-    async def _stop() -> None:
-        task = state.pop("task", None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    app.router.add_event_handler("startup", _start)
-    app.router.add_event_handler("shutdown", _stop)
+    start_polling_job(app, name="diaodu-task-reminders", switch="DIAODU_TASKS_SCHEDULER", poll_seconds=interval,
+                      make_step=lambda db: lambda: run_once(db, china_now()), log=log)
