@@ -15,6 +15,7 @@ import pytest
 
 from diaodu.core.audit import Actor
 from diaodu.core.db import Database
+from tests.support.live import field, pick
 
 CHROMIUM = Path("/usr/bin/chromium")
 REAL = Path("/work/shared/data/real/shaoyang-yuebao-2025-01-03.xlsx")
@@ -125,20 +126,6 @@ def test_dashboard_in_browser(server, browser):
                 opened_page.context.close()
 
 
-def _field(page, testid: str):
-    """The native input of a Quasar field (QInput puts the attribute on the <input> itself)."""
-    return page.locator(f"input[data-testid={testid}], textarea[data-testid={testid}], "
-                        f"[data-testid={testid}] input").first
-
-
-def _pick(page, testid: str, text: str) -> None:
-    """Choose ``text`` in a Quasar select with input (type to filter, click the option)."""
-    field = _field(page, testid)
-    field.click()
-    field.fill(text)
-    page.locator(".q-menu .q-item", has_text=text).first.click()
-
-
 @pytest.mark.skipif(not REAL.exists(), reason="the real workbook is not next to the repository")
 def test_manage_page_import_catalogue_target_entry(bare_server, browser):
     """数据维护 as the dispatcher: the real workbook uploaded, previewed and imported; a new
@@ -157,7 +144,7 @@ def test_manage_page_import_catalogue_target_entry(bare_server, browser):
         _login(page, base, "diaodu")
         page.goto(base + "/monitor/manage?tab=import")
         page.get_by_test_id("create-regions").click()
-        _field(page, "parent").fill("邵阳市")
+        field(page, "parent").fill("邵阳市")
         page.locator("input[type=file]").set_input_files(str(REAL))
         report = page.get_by_test_id("import-report")
         report.wait_for(timeout=20000)
@@ -174,11 +161,11 @@ def test_manage_page_import_catalogue_target_entry(bare_server, browser):
 
         page.goto(base + "/monitor/manage?tab=catalogue")
         page.get_by_test_id("new-indicator").click()
-        _field(page, "ind-name").fill("新能源汽车产量")
-        _field(page, "ind-aliases").fill("新能源车产量、新能源汽车")
+        field(page, "ind-name").fill("新能源汽车产量")
+        field(page, "ind-aliases").fill("新能源车产量、新能源汽车")
         page.get_by_test_id("ind-save").click()
         page.get_by_text("已保存指标").wait_for(timeout=5000)
-        _field(page, "ind-filter").fill("新能源")
+        field(page, "ind-filter").fill("新能源")
         page.get_by_test_id("catalogue").get_by_text("新能源汽车产量").wait_for(timeout=5000)
         with db.session() as s:
             ind = service.resolve_indicator(s, "新能源车产量")
@@ -186,9 +173,9 @@ def test_manage_page_import_catalogue_target_entry(bare_server, browser):
 
         page.goto(base + "/monitor/manage?tab=targets")
         page.get_by_test_id("new-target").click()
-        _pick(page, "target-region", "甲县")
-        _pick(page, "target-indicator", "新能源汽车产量")
-        _field(page, "target-text").fill("增长20%以上，保三争二")
+        pick(page, "target-region", "甲县")
+        pick(page, "target-indicator", "新能源汽车产量")
+        field(page, "target-text").fill("增长20%以上，保三争二")
         page.get_by_test_id("target-save").click()
         page.get_by_test_id("targets").get_by_text("增长20%以上，保三争二").wait_for(timeout=5000)
         with db.session() as s:
@@ -196,12 +183,12 @@ def test_manage_page_import_catalogue_target_entry(bare_server, browser):
             assert (t.kind, t.value, t.qualifier, t.rank_keep, t.rank_strive) == ("growth", 20, ">=", 3, 2)
 
         page.goto(base + "/monitor/manage?tab=entry")
-        _pick(page, "entry-region", "甲县")
-        _pick(page, "entry-indicator", "新能源汽车产量")
-        _field(page, "entry-period").fill("2026-10")
-        _field(page, "entry-value").fill("1200")
-        _field(page, "entry-growth").fill("15.5")
-        _field(page, "entry-note").fill("工信局电话核实")
+        pick(page, "entry-region", "甲县")
+        pick(page, "entry-indicator", "新能源汽车产量")
+        field(page, "entry-period").fill("2026-10")
+        field(page, "entry-value").fill("1200")
+        field(page, "entry-growth").fill("15.5")
+        field(page, "entry-note").fill("工信局电话核实")
         page.get_by_test_id("entry-save").click()
         saved = page.get_by_test_id("entry-saved")
         saved.wait_for(timeout=5000)
@@ -213,8 +200,8 @@ def test_manage_page_import_catalogue_target_entry(bare_server, browser):
             assert o.entered_by_id is not None and "工信局电话核实" in o.source_ref
 
         page.goto(base + "/monitor/manage?tab=thresholds")
-        _field(page, "th-yellow_gap").fill("-1")
-        _field(page, "th-red_bottom").fill("1")
+        field(page, "th-yellow_gap").fill("-1")
+        field(page, "th-red_bottom").fill("1")
         page.get_by_test_id("th-save").click()
         page.get_by_text("预警阈值已保存").wait_for(timeout=5000)
         from diaodu.monitor import thresholds

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.live import field, pick
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -142,18 +144,6 @@ def test_reporter_sees_only_own_county(server, browser):
     ctx.close()
 
 
-def _field(page, testid: str):
-    return page.locator(f"input[data-testid={testid}], textarea[data-testid={testid}], "
-                        f"[data-testid={testid}] input, [data-testid={testid}] textarea").first
-
-
-def _pick(page, testid: str, text: str) -> None:
-    field = _field(page, testid)
-    field.click()
-    field.fill(text)
-    page.locator(".q-menu .q-item", has_text=text).first.click()
-
-
 def test_create_and_edit_project_and_lead_in_forms(server, browser):
     """A dispatcher creates a project and a 招商 lead in the forms and edits the project; the
     responsible county's reporter then sees only the fields the unit keeps current and saves
@@ -164,12 +154,12 @@ def test_create_and_edit_project_and_lead_in_forms(server, browser):
         _login(page, server, "diaodu")
         page.goto(server + "/projects")
         page.get_by_test_id("new-project").click()
-        _field(page, "f-code").fill("XM-FORM-01")
-        _field(page, "f-name").fill("表单新建的产业园项目")
-        _pick(page, "f-region_id", "甲县")
-        _pick(page, "f-unit_id", "甲县人民政府")
-        _field(page, "f-total_investment").fill("12000")
-        _field(page, "f-planned_start").fill("2026-03-01")
+        field(page, "f-code").fill("XM-FORM-01")
+        field(page, "f-name").fill("表单新建的产业园项目")
+        pick(page, "f-region_id", "甲县")
+        pick(page, "f-unit_id", "甲县人民政府")
+        field(page, "f-total_investment").fill("12000")
+        field(page, "f-planned_start").fill("2026-03-01")
         page.get_by_test_id("form-save").click()
         page.wait_for_url(server + "/projects/*", timeout=10000)
         page.get_by_test_id("project-name").wait_for(timeout=10000)
@@ -178,25 +168,25 @@ def test_create_and_edit_project_and_lead_in_forms(server, browser):
         project_url = page.url
 
         page.get_by_test_id("edit-project").click()
-        _field(page, "f-progress").fill("完成场地平整")
+        field(page, "f-progress").fill("完成场地平整")
         page.get_by_test_id("form-save").click()
         page.get_by_text("完成场地平整").first.wait_for(timeout=10000)
 
         page.goto(server + "/projects")
         page.get_by_test_id("new-project").click()
-        _field(page, "f-code").fill("XM-FORM-01")
-        _field(page, "f-name").fill("重复编码")
-        _pick(page, "f-region_id", "乙县")
+        field(page, "f-code").fill("XM-FORM-01")
+        field(page, "f-name").fill("重复编码")
+        pick(page, "f-region_id", "乙县")
         page.get_by_test_id("form-save").click()
         assert "已存在" in page.get_by_test_id("form-error").inner_text(timeout=10000)
         page.keyboard.press("Escape")
 
         page.goto(server + "/projects/leads")
         page.get_by_test_id("new-lead").click()
-        _field(page, "f-code").fill("ZS-FORM-01")
-        _field(page, "f-name").fill("表单登记的招商项目")
-        _pick(page, "f-region_id", "丙县")
-        _field(page, "f-contract_amount").fill("50000")
+        field(page, "f-code").fill("ZS-FORM-01")
+        field(page, "f-name").fill("表单登记的招商项目")
+        pick(page, "f-region_id", "丙县")
+        field(page, "f-contract_amount").fill("50000")
         page.get_by_test_id("form-save").click()
         page.get_by_text("表单登记的招商项目").first.wait_for(timeout=10000)
     finally:
@@ -208,10 +198,10 @@ def test_create_and_edit_project_and_lead_in_forms(server, browser):
         _login(page, server, "jiaxian")
         page.goto(project_url)
         page.get_by_test_id("edit-project").click()
-        _field(page, "f-progress").wait_for(timeout=10000)
-        assert _field(page, "f-name").count() == 0 and _field(page, "f-total_investment").count() == 0
-        _field(page, "f-progress").fill("主体结构施工中")
-        _field(page, "f-actual_start").fill("2026-03-10")
+        field(page, "f-progress").wait_for(timeout=10000)
+        assert field(page, "f-name").count() == 0 and field(page, "f-total_investment").count() == 0
+        field(page, "f-progress").fill("主体结构施工中")
+        field(page, "f-actual_start").fill("2026-03-10")
         page.get_by_test_id("form-save").click()
         page.get_by_text("主体结构施工中").first.wait_for(timeout=10000)
         assert "2026-03-10" in page.inner_text("body")

@@ -67,3 +67,18 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def field(page, testid: str):
+    """The native input of a Quasar field: QInput puts ``data-testid`` on the <input> itself,
+    QSelect on its wrapper."""
+    return page.locator(f"input[data-testid={testid}], textarea[data-testid={testid}], "
+                        f"[data-testid={testid}] input, [data-testid={testid}] textarea").first
+
+
+def pick(page, testid: str, text: str) -> None:
+    """Choose ``text`` in a Quasar select with input (type to filter, click the option)."""
+    f = field(page, testid)
+    f.click()
+    f.fill(text)
+    page.locator(".q-menu .q-item", has_text=text).first.click()
